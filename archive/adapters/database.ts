@@ -1,0 +1,83 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db.js';
+import * as schema from '../schema.js';
+import { lockPgliteDir } from './pglite-lock.js';
+
+export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Applies pending migrations; safe when several instances start at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when absent, PGlite under `dataDir`. */
+  url?: string | undefined;
+  dataDir: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options.dataDir);
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'arkiv' } });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    async migrate() {
+      // Several servers may boot together: a session advisory lock on a reserved connection
+      // serialises the migrators, so each migration is applied exactly once.
+      const lockConn = await client.reserve();
+      try {
+        await lockConn`select pg_advisory_lock(hashtextextended('arkiv:migrate', 0))`;
+        await migrate(drizzle(client, { schema }), { migrationsFolder });
+      } finally {
+        await lockConn`select pg_advisory_unlock(hashtextextended('arkiv:migrate', 0))`;
+        lockConn.release();
+      }
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  const dir = join(dataDir, 'pglite');
+  await mkdir(dir, { recursive: true });
+  const unlock = await lockPgliteDir(dir);
+  const client = await PGlite.create(dir).catch(async (err: unknown) => {
+    await unlock();
+    throw err;
+  });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    async migrate() {
+      await migrate(drizzle(client, { schema }), { migrationsFolder });
+    },
+    async close() {
+      await client.close();
+      await unlock();
+    },
+  };
+}
+
+/** Transaction-scoped advisory lock on an arbitrary string key (released at commit/rollback). */
+export async function lockKey(tx: Db, key: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+}

@@ -1,0 +1,84 @@
+import type { Readable } from 'node:stream';
+import { and, eq } from 'drizzle-orm';
+import { newId } from '../../core/ids.js';
+import type { Actor } from '../../policies/actor.js';
+import { type DocumentClass, retainUntil, retentionRule } from '../../policies/retention.js';
+import { authorize } from '../access.js';
+import { lockKey } from '../adapters/database.js';
+import { appendAudit } from '../audit/append.js';
+import type { ArchiveDeps } from '../deps.js';
+import { contentKey } from '../ports/blob-store.js';
+import { artifacts } from '../schema.js';
+import { discardSpool, spool } from '../spool.js';
+import { type ArtifactRow, artifactView } from './artifact-view.js';
+
+export interface IngestInput {
+  body: Readable;
+  contentType: string;
+  docClass: DocumentClass;
+  expectedSha256?: string | undefined;
+}
+
+/**
+ * Stores an upload as a content-addressed, retention-locked artifact of the caller's organization.
+ * Order matters for crash safety: spool + hash → (lock on org+hash) → store.put, which re-reads
+ * and re-hashes → insert row + audit entry in one transaction. A crash before the commit leaves at
+ * most a locked orphan object that the next upload of the same bytes adopts; a row never points at
+ * bytes that are not there.
+ */
+export async function ingestArtifact(deps: ArchiveDeps, actor: Actor, input: IngestInput) {
+  await authorize(deps, actor, 'artifact.create', 'artifact');
+  const file = await spool(input.body, {
+    dir: deps.spoolDir,
+    maxBytes: deps.maxUploadBytes,
+    expectedSha256: input.expectedSha256,
+  });
+  try {
+    return await deps.db.transaction(async (tx) => {
+      await lockKey(tx, `arkiv:artifact:${actor.orgId}:${file.sha256}`);
+      const [existing] = await tx
+        .select()
+        .from(artifacts)
+        .where(and(eq(artifacts.orgId, actor.orgId), eq(artifacts.sha256, file.sha256)));
+      if (existing) {
+        await appendAudit(tx, deps.clock, actor, {
+          action: 'artifact.upload',
+          targetType: 'artifact',
+          targetId: existing.sha256,
+          details: { deduplicated: true, size: existing.size },
+        });
+        return { artifact: artifactView(existing), created: false };
+      }
+      const now = deps.clock.now();
+      const rule = retentionRule(input.docClass);
+      const retention = { mode: rule.mode, retainUntil: retainUntil(input.docClass, now) };
+      const key = contentKey(actor.orgId, file.sha256);
+      const ref = await deps.store.put(file, { key, contentType: input.contentType, retention });
+      const [row] = (await tx
+        .insert(artifacts)
+        .values({
+          id: newId(),
+          orgId: actor.orgId,
+          sha256: file.sha256,
+          size: file.size,
+          contentType: input.contentType,
+          storageKey: ref.key,
+          versionId: ref.versionId,
+          docClass: input.docClass,
+          retentionMode: retention.mode,
+          retainUntil: retention.retainUntil,
+          createdBy: actor.userId,
+        })
+        .returning()) as [ArtifactRow];
+      await appendAudit(tx, deps.clock, actor, {
+        action: 'artifact.upload',
+        targetType: 'artifact',
+        targetId: row.sha256,
+        details: { size: row.size, contentType: row.contentType, docClass: row.docClass },
+      });
+      return { artifact: artifactView(row), created: true };
+    });
+  } finally {
+    await discardSpool(file);
+  }
+}

@@ -1,0 +1,88 @@
+import { and, eq } from 'drizzle-orm';
+import { AppError, notFound } from '../../core/errors.js';
+import { newId } from '../../core/ids.js';
+import type { Actor } from '../../policies/actor.js';
+import { authorize } from '../access.js';
+import { appendAudit } from '../audit/append.js';
+import type { ArchiveDeps } from '../deps.js';
+import { afterCursor, newestFirst, type Page, toPage } from '../pagination.js';
+import { orders } from '../schema.js';
+import { requireCustomer } from './customers.js';
+
+type OrderRow = typeof orders.$inferSelect;
+
+const view = (row: OrderRow) => ({
+  id: row.id,
+  customerId: row.customerId,
+  number: row.number,
+  title: row.title,
+  status: row.status,
+  createdAt: row.createdAt.toISOString(),
+});
+export type OrderView = ReturnType<typeof view>;
+
+export async function createOrder(
+  deps: ArchiveDeps,
+  actor: Actor,
+  input: { customerId: string; number: string; title?: string | undefined },
+) {
+  await authorize(deps, actor, 'order.manage', 'order');
+  await requireCustomer(deps, actor.orgId, input.customerId);
+  return deps.db.transaction(async (tx) => {
+    const [dup] = await tx
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.orgId, actor.orgId), eq(orders.number, input.number)));
+    if (dup) throw new AppError('conflict', `order ${input.number} already exists`);
+    const [row] = (await tx
+      .insert(orders)
+      .values({ id: newId(), orgId: actor.orgId, customerId: input.customerId, number: input.number, title: input.title ?? null })
+      .returning()) as [OrderRow];
+    await appendAudit(tx, deps.clock, actor, {
+      action: 'order.create',
+      targetType: 'order',
+      targetId: row.id,
+      details: { number: row.number },
+    });
+    return view(row);
+  });
+}
+
+export async function listOrders(
+  deps: ArchiveDeps,
+  actor: Actor,
+  opts: { cursor?: string | undefined; limit: number; customerId?: string | undefined },
+): Promise<Page<OrderView>> {
+  await authorize(deps, actor, 'order.read', 'order');
+  // Customer users are pinned to their own customer whatever filter they pass.
+  const customerId = actor.customerId ?? opts.customerId;
+  const rows = await deps.db
+    .select()
+    .from(orders)
+    .where(
+      and(
+        eq(orders.orgId, actor.orgId),
+        customerId ? eq(orders.customerId, customerId) : undefined,
+        afterCursor(orders.createdAt, orders.id, opts.cursor),
+      ),
+    )
+    .orderBy(...newestFirst(orders.createdAt, orders.id))
+    .limit(opts.limit + 1);
+  const page = toPage(rows, opts.limit);
+  return { items: page.items.map(view), nextCursor: page.nextCursor };
+}
+
+export async function getOrder(deps: ArchiveDeps, actor: Actor, id: string) {
+  const row = await findOrder(deps, actor.orgId, id);
+  if (!row) throw notFound('order');
+  await authorize(deps, actor, 'order.read', 'order', { orgId: row.orgId, customerId: row.customerId }, { type: 'order', id });
+  return view(row);
+}
+
+export async function findOrder(deps: Pick<ArchiveDeps, 'db'>, orgId: string, id: string): Promise<OrderRow | null> {
+  const [row] = await deps.db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.orgId, orgId), eq(orders.id, id)));
+  return row ?? null;
+}

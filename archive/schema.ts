@@ -1,0 +1,235 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * The database schema. Every tenant row carries `org_id`; customer-visible rows also carry
+ * `customer_id`. Append-only tables (revisions, audit entries, checkpoints) are protected by
+ * triggers in the hand-written migration 0001.
+ */
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+export const organizations = pgTable('organizations', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    email: text('email').notNull(),
+    name: text('name'),
+    role: text('role').notNull(),
+    customerId: uuid('customer_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_org_email').on(t.orgId, t.email)],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    /** SHA-256 of the secret; the secret itself is shown once and never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    role: text('role').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('api_tokens_org').on(t.orgId)],
+);
+
+export const customers = pgTable(
+  'customers',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    name: text('name').notNull(),
+    code: text('code'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('customers_org_id').on(t.orgId, t.id), uniqueIndex('customers_org_code').on(t.orgId, t.code)],
+);
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    number: text('number').notNull(),
+    title: text('title'),
+    status: text('status').notNull().default('open'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('orders_org_id').on(t.orgId, t.id), uniqueIndex('orders_org_number').on(t.orgId, t.number)],
+);
+
+export const artifacts = pgTable(
+  'artifacts',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    sha256: text('sha256').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    contentType: text('content_type').notNull(),
+    storageKey: text('storage_key').notNull(),
+    versionId: text('version_id'),
+    docClass: text('doc_class').notNull(),
+    retentionMode: text('retention_mode').notNull(),
+    retainUntil: timestamp('retain_until', { withTimezone: true, mode: 'date' }).notNull(),
+    legalHold: boolean('legal_hold').notNull().default(false),
+    /** Set when the object was removed from the store after its retention ended. */
+    disposedAt: timestamp('disposed_at', { withTimezone: true, mode: 'date' }),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('artifacts_org_sha256').on(t.orgId, t.sha256)],
+);
+
+export const documents = pgTable(
+  'documents',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    customerId: uuid('customer_id').references(() => customers.id),
+    orderId: uuid('order_id').references(() => orders.id),
+    docClass: text('doc_class').notNull(),
+    title: text('title').notNull(),
+    published: boolean('published').notNull().default(false),
+    exportControlled: boolean('export_controlled').notNull().default(false),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('documents_org_id').on(t.orgId, t.id), index('documents_org_order').on(t.orgId, t.orderId)],
+);
+
+export const documentRevisions = pgTable(
+  'document_revisions',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id),
+    revisionNo: integer('revision_no').notNull(),
+    artifactId: uuid('artifact_id')
+      .notNull()
+      .references(() => artifacts.id),
+    note: text('note'),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('document_revisions_doc_no').on(t.documentId, t.revisionNo)],
+);
+
+export const auditEntries = pgTable(
+  'audit_entries',
+  {
+    orgId: uuid('org_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    formatVersion: integer('format_version').notNull(),
+    /** UTC ISO-8601 text, exactly as hashed: a timestamptz would not round-trip its precision. */
+    at: text('at').notNull(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    outcome: text('outcome').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    details: text('details').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.seq] })],
+);
+
+export const auditCheckpoints = pgTable(
+  'audit_checkpoints',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    hash: text('hash').notNull(),
+    signedAt: text('signed_at').notNull(),
+    keyId: text('key_id').notNull(),
+    signature: text('signature').notNull(),
+    objectKey: text('object_key').notNull(),
+    versionId: text('version_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_checkpoints_org_seq').on(t.orgId, t.seq)],
+);
+
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id'),
+    kind: text('kind').notNull(),
+    payload: jsonb('payload').notNull().default(sql`'{}'::jsonb`),
+    status: text('status').notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull().default(5),
+    runAt: timestamp('run_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    lockedBy: text('locked_by'),
+    lockedAt: timestamp('locked_at', { withTimezone: true, mode: 'date' }),
+    progress: jsonb('progress'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('jobs_claim').on(t.status, t.runAt)],
+);
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    orgId: uuid('org_id').notNull(),
+    key: text('key').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    status: integer('status'),
+    response: jsonb('response'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.key] })],
+);
+
+export const legalHoldEvents = pgTable('legal_hold_events', {
+  id: uuid('id').primaryKey(),
+  orgId: uuid('org_id').notNull(),
+  artifactId: uuid('artifact_id')
+    .notNull()
+    .references(() => artifacts.id),
+  on: boolean('on').notNull(),
+  reason: text('reason').notNull(),
+  actorId: text('actor_id').notNull(),
+  createdAt: createdAt(),
+});

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { and, desc, eq } from 'drizzle-orm';
+import type { Clock } from '../../core/clock.js';
+import { notFound } from '../../core/errors.js';
+import { newId, newSecret } from '../../core/ids.js';
+import type { Actor } from '../../policies/actor.js';
+import type { Role } from '../../policies/roles.js';
+import { authorize } from '../access.js';
+import { appendAudit } from '../audit/append.js';
+import type { Db } from '../db.js';
+import type { ArchiveDeps } from '../deps.js';
+import { apiTokens, users } from '../schema.js';
+
+const TOKEN_PREFIX = 'arkiv_';
+
+/** Only this hash is stored: a database leak must not hand out working tokens. */
+export const hashToken = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('hex');
+
+type TokenRow = typeof apiTokens.$inferSelect;
+const view = (row: TokenRow, email: string) => ({
+  id: row.id,
+  name: row.name,
+  role: row.role,
+  userEmail: email,
+  expiresAt: row.expiresAt?.toISOString() ?? null,
+  revokedAt: row.revokedAt?.toISOString() ?? null,
+  lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+  createdAt: row.createdAt.toISOString(),
+});
+
+/** Inserts a token for an existing user; returns the secret, which is never retrievable again. */
+export async function issueToken(tx: Db, input: { orgId: string; userId: string; name: string; role: Role; expiresAt: Date | null }) {
+  const secret = `${TOKEN_PREFIX}${newSecret(32)}`;
+  const [row] = (await tx
+    .insert(apiTokens)
+    .values({
+      id: newId(),
+      orgId: input.orgId,
+      userId: input.userId,
+      name: input.name,
+      tokenHash: hashToken(secret),
+      role: input.role,
+      expiresAt: input.expiresAt,
+    })
+    .returning()) as [TokenRow];
+  return { row, secret };
+}
+
+/** Finds or creates the user behind a token, inside the organization. */
+export async function ensureUser(tx: Db, orgId: string, email: string, role: Role): Promise<string> {
+  const normalized = email.trim().toLowerCase();
+  const [found] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.orgId, orgId), eq(users.email, normalized)));
+  if (found) return found.id;
+  const id = newId();
+  await tx.insert(users).values({ id, orgId, email: normalized, role });
+  return id;
+}
+
+export async function createToken(
+  deps: ArchiveDeps,
+  actor: Actor,
+  input: { name: string; role: Role; email: string; expiresInDays?: number | undefined },
+) {
+  await authorize(deps, actor, 'token.manage', 'token');
+  return deps.db.transaction(async (tx) => {
+    const userId = await ensureUser(tx, actor.orgId, input.email, input.role);
+    const expiresAt = input.expiresInDays ? new Date(deps.clock.now().getTime() + input.expiresInDays * 86_400_000) : null;
+    const { row, secret } = await issueToken(tx, { orgId: actor.orgId, userId, name: input.name, role: input.role, expiresAt });
+    await appendAudit(tx, deps.clock, actor, {
+      action: 'token.create',
+      targetType: 'token',
+      targetId: row.id,
+      details: { role: input.role, email: input.email, expiresAt: expiresAt?.toISOString() ?? null },
+    });
+    return { ...view(row, input.email.trim().toLowerCase()), token: secret };
+  });
+}
+
+export async function listTokens(deps: ArchiveDeps, actor: Actor) {
+  await authorize(deps, actor, 'token.manage', 'token');
+  const rows = await deps.db
+    .select({ token: apiTokens, email: users.email })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(eq(apiTokens.orgId, actor.orgId))
+    .orderBy(desc(apiTokens.createdAt));
+  return rows.map((r) => view(r.token, r.email));
+}
+
+export async function revokeToken(deps: ArchiveDeps, actor: Actor, id: string) {
+  await authorize(deps, actor, 'token.manage', 'token');
+  await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(apiTokens)
+      .set({ revokedAt: deps.clock.now() })
+      .where(and(eq(apiTokens.orgId, actor.orgId), eq(apiTokens.id, id)))
+      .returning();
+    if (!row) throw notFound('token');
+    await appendAudit(tx, deps.clock, actor, { action: 'token.revoke', targetType: 'token', targetId: id });
+  });
+}
+
+/** Resolves a bearer secret to its token row, if it is live. */
+export async function findLiveToken(db: Db, clock: Clock, secret: string) {
+  if (!secret.startsWith(TOKEN_PREFIX)) return null;
+  const [row] = await db
+    .select({ token: apiTokens, customerId: users.customerId })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(eq(apiTokens.tokenHash, hashToken(secret)));
+  if (!row || row.token.revokedAt) return null;
+  if (row.token.expiresAt && row.token.expiresAt.getTime() <= clock.now().getTime()) return null;
+  return row;
+}

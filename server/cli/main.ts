@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.js';
+import { createRuntime } from '../runtime.js';
+import { auditCommand } from './audit-command.js';
+
+const usage = `usage: arkiv <command>
+
+  serve                                   run the HTTP server (what npm start runs)
+  migrate                                 apply database migrations
+  bootstrap --org NAME --email EMAIL      create/find an organization and admin; print {"orgId","token"}
+  audit verify [--json] [--org ID]        recompute the audit hash chain and check every checkpoint
+  audit checkpoint                        write signed checkpoints of every organization's audit head
+
+Settings come from the environment; see .env.example.`;
+
+/** Entry point of the `arkiv` bin. Returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serveCommand();
+      case 'migrate':
+        return await migrateCommand();
+      case 'bootstrap':
+        return await bootstrapCommand(rest);
+      case 'audit':
+        return await auditCommand(rest, () => createRuntime(loadConfig(process.env), { logToStderr: true }));
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(usage);
+        return command === undefined ? 2 : 0;
+      default:
+        console.error(`unknown command: ${command}\n\n${usage}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 2;
+    }
+    console.error(`arkiv ${command}: ${describeError(err)}`);
+    return 1;
+  }
+}
+
+async function serveCommand(): Promise<number> {
+  const { startServer } = await import('../serve.js');
+  const runtime = await createRuntime(loadConfig(process.env));
+  const running = await startServer(runtime);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      void running.shutdown(signal).then(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
+
+async function migrateCommand(): Promise<number> {
+  const runtime = await createRuntime(loadConfig(process.env), { migrate: true, logToStderr: true });
+  await runtime.close();
+  console.log('migrations applied');
+  return 0;
+}
+
+async function bootstrapCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { org: { type: 'string' }, email: { type: 'string' } } });
+  if (!values.org || !values.email) {
+    console.error('usage: arkiv bootstrap --org NAME --email EMAIL');
+    return 2;
+  }
+  const { bootstrap } = await import('../../archive/tokens/bootstrap.js');
+  const runtime = await createRuntime(loadConfig(process.env), { logToStderr: true });
+  try {
+    const result = await bootstrap(runtime.database.db, runtime.clock, { orgName: values.org, email: values.email });
+    console.log(JSON.stringify(result));
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+function describeError(err: unknown): string {
+  if (err && typeof err === 'object' && 'message' in err && typeof err.message === 'string') return err.message;
+  return typeof err === 'string' ? err : JSON.stringify(err);
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * All settings, parsed and validated once at boot. Nothing else in Arkiv reads process.env:
+ * a wrong value fails the start with a clear message instead of surfacing later.
+ */
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HOST: z.string().default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ARKIV_DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z.string().url().optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    S3_ENDPOINT: z.string().url().optional(),
+    S3_REGION: z.string().default('us-east-1'),
+    S3_BUCKET: z.string().default('arkiv'),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    S3_FORCE_PATH_STYLE: bool.default(true),
+    S3_CREATE_BUCKET: bool.default(false),
+    /** Development only: accept a bucket without Object Lock. Logged loudly at every start. */
+    S3_ALLOW_UNLOCKED_BUCKET: bool.default(false),
+    ARKIV_MAX_UPLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(5 * 1024 ** 3),
+    ARKIV_MASTER_KEY: z.string().optional(),
+    ARKIV_AUDIT_SIGNING_KEY: z.string().optional(),
+    ARKIV_CHECKPOINT_CRON: z.string().default('0 * * * *'),
+    ARKIV_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+    MEILI_HOST: z.string().url().optional(),
+    MEILI_API_KEY: z.string().optional(),
+    MQTT_URL: z.string().optional(),
+    ARKIV_TSA_URL: z.string().url().optional(),
+    OIDC_ISSUER: z.string().url().optional(),
+    OIDC_AUDIENCE: z.string().optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.S3_ENDPOINT && (!c.S3_ACCESS_KEY_ID || !c.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({ code: 'custom', message: 'S3_ENDPOINT needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY' });
+    }
+  });
+
+export type Config = Readonly<z.infer<typeof schema>>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings (e.g. `DATABASE_URL=` in a .env file) mean "not set".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'config'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(parsed.data);
+}

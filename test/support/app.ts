@@ -1,0 +1,41 @@
+import { bootstrap } from '../../archive/tokens/bootstrap.js';
+import { systemClock } from '../../core/clock.js';
+import { createApp } from '../../server/app.js';
+import { createLogger } from '../../server/logger.js';
+import { createMetrics } from '../../server/metrics.js';
+import type { UploadTracker } from '../../server/routes/route-deps.js';
+import { makeTestArchive, type TestArchive, uniqueName } from './fixtures.js';
+import type { Tier } from './tiers.js';
+
+export interface TestApp extends TestArchive {
+  app: ReturnType<typeof createApp>;
+  /** Calls the app as a client with `token`. */
+  call(token: string, path: string, init?: RequestInit): Promise<Response>;
+  newOrg(): Promise<{ orgId: string; token: string }>;
+}
+
+/** The HTTP app over a private archive; requests go through `app.request()` (no socket). */
+export async function makeTestApp(tier: Tier): Promise<TestApp> {
+  const archive = await makeTestArchive(tier);
+  const uploads: UploadTracker = { begin() {}, end() {}, inFlight: 0 };
+  const app = createApp({
+    archive: archive.deps,
+    database: archive.database,
+    metrics: createMetrics(),
+    uploads,
+    logger: createLogger({ LOG_LEVEL: 'silent' }),
+    version: 'test',
+  });
+  return {
+    ...archive,
+    app,
+    call(token, path, init = {}) {
+      const headers = new Headers(init.headers);
+      headers.set('authorization', `Bearer ${token}`);
+      return Promise.resolve(app.request(path, { ...init, headers }));
+    },
+    newOrg() {
+      return bootstrap(archive.deps.db, systemClock, { orgName: uniqueName('org-'), email: 'admin@example.com' });
+    },
+  };
+}
