@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { destination, pino } from 'pino';
 import type { Config } from './config.js';
 
 /** JSON logs. Secrets never reach them: auth headers, cookies and tokens are redacted. */
@@ -12,7 +12,7 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL'>, fd: 1 | 2 = 1) {
         censor: '[redacted]',
       },
     },
-    pino.destination({ fd, sync: false }),
+    destination({ fd, sync: false }),
   );
 }
 export type Logger = ReturnType<typeof createLogger>;

@@ -1,10 +1,12 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import cron from 'node-cron';
-import { writeCheckpointsForAllOrgs } from '../archive/audit/checkpoint.js';
+import { writeCheckpoint, writeCheckpointsForAllOrgs } from '../archive/audit/checkpoint.js';
 import { createApp } from './app.js';
 import { loadAuditSigner } from './audit-key.js';
 import { instrumentStore } from './instrumented-store.js';
+import { jobDefinitions } from './jobs/definitions.js';
+import { startJobRunner } from './jobs/job-runner.js';
 import { createMetrics } from './metrics.js';
 import type { UploadTracker } from './routes/route-deps.js';
 import type { Runtime } from './runtime.js';
@@ -33,6 +35,16 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
     }
   };
   const task = cron.schedule(config.ARKIV_CHECKPOINT_CRON, checkpoint, { noOverlap: true });
+  const runner = startJobRunner({
+    deps: archive,
+    definitions: jobDefinitions,
+    logger,
+    metrics,
+    // Every job ends with a signed checkpoint of its organization's audit head.
+    afterJob: async (orgId) => {
+      if (orgId) await writeCheckpoint({ db: archive.db, store: archive.store, clock: runtime.clock }, signer, orgId);
+    },
+  });
 
   const server = await new Promise<Server>((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(s as Server));
@@ -49,6 +61,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
     stopping ??= (async () => {
       logger.info({ reason, uploadsInFlight: uploads.inFlight }, 'shutting down');
       await task.stop();
+      await runner.stop();
       const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();
       const deadline = Date.now() + config.ARKIV_SHUTDOWN_GRACE_MS;

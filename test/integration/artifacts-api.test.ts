@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { tiers } from '../support/tiers.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
+const json = (r: Response): Promise<any> => r.json();
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
 
@@ -27,19 +29,19 @@ describe.each(tiers)('artifacts API ($name tier)', (tier) => {
     const bytes = randomBytes(4096);
     const first = await upload(org.token, bytes);
     expect(first.status).toBe(201);
-    const created = await first.json();
+    const created = await json(first);
     expect(created.sha256).toBe(sha(bytes));
     expect(created.size).toBe(4096);
     expect(created.retention.mode).toBe('COMPLIANCE');
     expect(new Date(created.retention.retainUntil).getUTCFullYear()).toBeGreaterThanOrEqual(new Date().getUTCFullYear() + 7);
     const second = await upload(org.token, bytes);
     expect(second.status).toBe(200);
-    expect((await second.json()).id).toBe(created.id);
+    expect((await json(second)).id).toBe(created.id);
   });
 
   it('applies the retention of the declared document class', async () => {
     const res = await upload(org.token, randomBytes(100), {}, '?docClass=mill_cert');
-    const body = await res.json();
+    const body = await json(res);
     const years = new Date(body.retention.retainUntil).getUTCFullYear() - new Date(body.createdAt).getUTCFullYear();
     expect(years).toBe(10);
   });
@@ -51,7 +53,7 @@ describe.each(tiers)('artifacts API ($name tier)', (tier) => {
     const other = randomBytes(2048);
     const bad = await upload(org.token, other, { 'x-checksum-sha256': sha(bytes).replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.code).toBe('digest_mismatch');
+    expect((await json(bad)).error.code).toBe('digest_mismatch');
     expect((await t.call(org.token, `/api/v1/artifacts/${sha(other)}`)).status).toBe(404);
     const spool = await readdir(t.deps.spoolDir);
     expect(spool).toEqual([]);
@@ -60,7 +62,7 @@ describe.each(tiers)('artifacts API ($name tier)', (tier) => {
   it('refuses uploads over the size limit with 413', async () => {
     const res = await upload(org.token, Buffer.alloc(t.deps.maxUploadBytes + 1));
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe('payload_too_large');
+    expect((await json(res)).error.code).toBe('payload_too_large');
   });
 
   it('serves bytes with ETag, Repr-Digest, Content-Type and Range', async () => {
@@ -91,7 +93,7 @@ describe.each(tiers)('artifacts API ($name tier)', (tier) => {
     await upload(org.token, bytes);
     const res = await t.call(other.token, `/api/v1/artifacts/${sha(bytes)}`);
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('not_found');
+    expect((await json(res)).error.code).toBe('not_found');
     // The other organization uploading the same bytes gets its own artifact (no cross-org dedupe).
     const own = await upload(other.token, bytes);
     expect(own.status).toBe(201);
@@ -102,7 +104,7 @@ describe.each(tiers)('artifacts API ($name tier)', (tier) => {
     expect(res.status).toBe(401);
     const bad = await t.call('arkiv_not-a-token', '/api/v1/customers');
     expect(bad.status).toBe(401);
-    expect((await bad.json()).error.code).toBe('unauthenticated');
+    expect((await json(bad)).error.code).toBe('unauthenticated');
   });
 
   it('refuses deletion while retained, audits the attempt, and keeps the bytes', async () => {
@@ -110,7 +112,7 @@ describe.each(tiers)('artifacts API ($name tier)', (tier) => {
     await upload(org.token, bytes);
     const res = await t.call(org.token, `/api/v1/artifacts/${sha(bytes)}`, { method: 'DELETE' });
     expect(res.status).toBe(409);
-    expect((await res.json()).error.code).toBe('retention_locked');
+    expect((await json(res)).error.code).toBe('retention_locked');
     expect((await t.call(org.token, `/api/v1/artifacts/${sha(bytes)}`)).status).toBe(200);
   });
 
@@ -126,14 +128,14 @@ describe.each(tiers)('artifacts API ($name tier)', (tier) => {
       });
     const on = await put(org.token, true);
     expect(on.status).toBe(200);
-    expect((await on.json()).legalHold).toBe(true);
+    expect((await json(on)).legalHold).toBe(true);
     const del = await t.call(org.token, `/api/v1/artifacts/${sha(bytes)}`, { method: 'DELETE' });
-    expect((await del.json()).error.code).toBe('legal_hold_active');
+    expect((await json(del)).error.code).toBe('legal_hold_active');
     const controller = await issueToken(org.token, 'document_controller');
     expect((await put(controller, false)).status).toBe(403);
     expect((await put(other.token, false)).status).toBe(404);
     const off = await put(org.token, false);
-    expect((await off.json()).legalHold).toBe(false);
+    expect((await json(off)).legalHold).toBe(false);
   });
 
   it('replays an Idempotency-Key and refuses its reuse for other content', async () => {
@@ -145,7 +147,7 @@ describe.each(tiers)('artifacts API ($name tier)', (tier) => {
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
     expect(b.headers.get('idempotent-replayed')).toBe('true');
-    expect((await b.json()).id).toBe((await a.json()).id);
+    expect((await json(b)).id).toBe((await json(a)).id);
     const other = randomBytes(700);
     const c = await upload(org.token, other, { 'idempotency-key': key, 'x-checksum-sha256': sha(other) });
     expect(c.status).toBe(422);
@@ -170,7 +172,7 @@ describe.each(tiers)('artifacts API ($name tier)', (tier) => {
     const statuses = answers.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(19);
-    const ids = new Set(await Promise.all(answers.map(async (r) => (await r.json()).id)));
+    const ids = new Set(await Promise.all(answers.map(async (r) => (await json(r)).id)));
     expect(ids.size).toBe(1);
     if (t.deps.store.kind === 's3') {
       const versions = [];
@@ -191,6 +193,6 @@ describe.each(tiers)('artifacts API ($name tier)', (tier) => {
       body: JSON.stringify({ name: role, role, email: `${role}-${randomBytes(3).toString('hex')}@example.com` }),
     });
     expect(res.status).toBe(201);
-    return (await res.json()).token;
+    return (await json(res)).token;
   }
 });
