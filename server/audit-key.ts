@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type CheckpointSigner, ed25519Signer } from '../archive/audit/checkpoint-signer.js';
@@ -27,7 +27,7 @@ export async function loadAuditSigner(options: AuditKeyOptions): Promise<Checkpo
   if (existing) return ed25519Signer(existing);
   const { privateKey } = generateKeyPairSync('ed25519');
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const tmp = `${path}.${randomBytes(8).toString('hex')}.tmp`;
   await writeFile(tmp, pem, { mode: 0o600, flag: 'wx' });
   try {
     // link(2) publishes the complete file atomically and never replaces a key another process

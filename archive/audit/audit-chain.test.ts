@@ -1,11 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { and, asc, eq, gte } from 'drizzle-orm';
-import { sql } from 'drizzle-orm';
+import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../../core/ids.js';
 import { systemActor } from '../../policies/actor.js';
 import { retainUntil } from '../../policies/retention.js';
-import { type TestArchive, makeTestArchive, uniqueName } from '../../test/support/fixtures.js';
+import { makeTestArchive, type TestArchive, uniqueName } from '../../test/support/fixtures.js';
 import { tiers } from '../../test/support/tiers.js';
 import type { Db } from '../db.js';
 import { auditCheckpoints, auditEntries, organizations } from '../schema.js';
@@ -58,11 +57,20 @@ async function asTableOwner(db: Db, tamper: (tx: Db) => Promise<void>): Promise<
 }
 
 const rowsFrom = (db: Db, orgId: string, seq: number) =>
-  db.select().from(auditEntries).where(and(eq(auditEntries.orgId, orgId), gte(auditEntries.seq, seq))).orderBy(asc(auditEntries.seq));
+  db
+    .select()
+    .from(auditEntries)
+    .where(and(eq(auditEntries.orgId, orgId), gte(auditEntries.seq, seq)))
+    .orderBy(asc(auditEntries.seq));
 const at = (orgId: string, seq: number) => and(eq(auditEntries.orgId, orgId), eq(auditEntries.seq, seq));
 const rehash = (row: Row): Row => ({ ...row, hash: entryHash(row) });
 const verify = (archive: TestArchive, orgId?: string) =>
   verifyAuditChain(archive.deps, signer, orgId ? { orgId, batchSize: BATCH } : { batchSize: BATCH });
+/** The value, or a failed test: keeps the scenarios free of non-null assertions. */
+function must<T>(value: T | null | undefined): T {
+  if (value === null || value === undefined) throw new Error('expected a value');
+  return value;
+}
 const problemsOf = (report: AuditReport, orgId: string) => report.orgs.find((o) => o.orgId === orgId)?.problems ?? [];
 
 async function failureText(promise: Promise<unknown>): Promise<string> {
@@ -90,25 +98,31 @@ describe.each(tiers)('audit chain ($name tier)', (tier) => {
     await db.insert(organizations).values({ id: emptyOrg, name: uniqueName('empty-') });
     const report = await verify(archive);
     expect(report.ok).toBe(true);
-    expect(report.orgs.find((o) => o.orgId === orgId)).toMatchObject({ entries: ENTRIES, headSeq: ENTRIES, checkpointsVerified: 3, problems: [] });
+    expect(report.orgs.find((o) => o.orgId === orgId)).toMatchObject({
+      entries: ENTRIES,
+      headSeq: ENTRIES,
+      checkpointsVerified: 3,
+      problems: [],
+    });
     expect(report.orgs.find((o) => o.orgId === emptyOrg)).toMatchObject({ entries: 0, headSeq: null, problems: [] });
     // Trust can be given as public keys only (e.g. every key ever used, after a rotation).
     expect((await verifyAuditChain(archive.deps, [ed25519Verifier(signer.publicKeyPem)], { orgId })).ok).toBe(true);
+    expect((await verifyAuditChain(archive.deps, [signer.publicKeyPem], { orgId })).ok).toBe(true);
     expect(formatAuditReport(report, false)).toMatch(/^OK +\S+ +30 entries, head #30 .*3 checkpoints verified/m);
   });
 
   it('stores each checkpoint as a signed, retention-locked object and skips an unchanged head', async () => {
     const { orgId } = await fresh();
     expect(await writeCheckpoint(archive.deps, signer, orgId)).toBeNull();
-    const [row] = await archive.deps.db.select().from(auditCheckpoints).where(eq(auditCheckpoints.seq, 30));
-    expect(row?.objectKey).toBe(checkpointKey(orgId, 30));
-    const ref = { key: row?.objectKey ?? '', versionId: row?.versionId ?? null };
-    const stored = await readStoredCheckpoint(archive.deps.store, ref);
-    expect(stored?.statement).toMatchObject({ format: 'arkiv-audit-checkpoint/1', orgId, seq: 30, keyId: signer.keyId });
-    expect(signer.verify(statementBytes(stored!.statement), Buffer.from(stored!.signature, 'base64'))).toBe(true);
-    const info = await archive.deps.store.stat(ref);
-    expect(info?.retention?.mode).toBe('COMPLIANCE');
-    expect(info!.retention!.retainUntil.getTime()).toBeGreaterThan(retainUntil('audit_checkpoint', new Date()).getTime() - 86_400_000);
+    const row = must((await archive.deps.db.select().from(auditCheckpoints).where(eq(auditCheckpoints.seq, 30)))[0]);
+    expect(row.objectKey).toBe(checkpointKey(orgId, 30));
+    const ref = { key: row.objectKey, versionId: row.versionId };
+    const stored = must(await readStoredCheckpoint(archive.deps.store, ref));
+    expect(stored.statement).toMatchObject({ format: 'arkiv-audit-checkpoint/1', orgId, seq: 30, keyId: signer.keyId });
+    expect(signer.verify(statementBytes(stored.statement), Buffer.from(stored.signature, 'base64'))).toBe(true);
+    const retention = must((await archive.deps.store.stat(ref))?.retention);
+    expect(retention.mode).toBe('COMPLIANCE');
+    expect(retention.retainUntil.getTime()).toBeGreaterThan(retainUntil('audit_checkpoint', new Date()).getTime() - 86_400_000);
   });
 
   it('writes one checkpoint when two instances race for the same head', async () => {
@@ -153,18 +167,22 @@ describe.each(tiers)('audit chain ($name tier)', (tier) => {
   it('(c) names a forged entry slipped into the middle, with the tail renumbered', async () => {
     const { orgId, db } = await fresh();
     await asTableOwner(db, async (tx) => {
-      const [before] = await rowsFrom(tx, orgId, 14);
+      const before = must((await rowsFrom(tx, orgId, 14))[0]);
       const tail = await rowsFrom(tx, orgId, 15);
       await tx.delete(auditEntries).where(and(eq(auditEntries.orgId, orgId), gte(auditEntries.seq, 15)));
       // A perfectly well-formed entry that chains to #14...
-      const forged = rehash({ ...tail[0]!, seq: 15, action: 'artifact.delete', targetId: 'sha-covered-up', prevHash: before!.hash });
+      const forged = rehash({ ...must(tail[0]), seq: 15, action: 'artifact.delete', targetId: 'sha-covered-up', prevHash: before.hash });
       await tx.insert(auditEntries).values(forged);
       // ...and the genuine tail moved up by one, without touching its hashes.
       for (const row of tail) await tx.insert(auditEntries).values({ ...row, seq: row.seq + 1 });
     });
     const problems = problemsOf(await verify(archive, orgId), orgId);
     expect(problems[0]).toMatchObject({ seq: 15, kind: 'inserted_entry' });
-    expect(problems).toContainEqual(expect.objectContaining({ seq: 16, kind: 'renumbered_entry' }));
+    expect(problems).toContainEqual({
+      seq: 16,
+      kind: 'renumbered_entry',
+      message: expect.stringContaining('entries #16 to #31 were originally #15 to #30'),
+    });
     expect(problems).toContainEqual(expect.objectContaining({ seq: 20, kind: 'checkpoint_mismatch' }));
   });
 
@@ -184,12 +202,23 @@ describe.each(tiers)('audit chain ($name tier)', (tier) => {
   it('(e) catches a rewrite whose later hashes were all recomputed, by the signed checkpoints', async () => {
     const { orgId, db } = await fresh();
     await asTableOwner(db, async (tx) => {
-      let prevHash = (await rowsFrom(tx, orgId, 14))[0]!.hash;
+      let prevHash = must((await rowsFrom(tx, orgId, 14))[0]).hash;
       for (const row of await rowsFrom(tx, orgId, 15)) {
-        const next = rehash({ ...row, prevHash, action: row.seq === 15 ? 'artifact.read' : row.action, targetId: row.seq === 15 ? 'sha-other' : row.targetId });
-        await tx.update(auditEntries).set({ action: next.action, targetId: next.targetId, prevHash, hash: next.hash }).where(at(orgId, row.seq));
+        const next = rehash({
+          ...row,
+          prevHash,
+          action: row.seq === 15 ? 'artifact.read' : row.action,
+          targetId: row.seq === 15 ? 'sha-other' : row.targetId,
+        });
+        await tx
+          .update(auditEntries)
+          .set({ action: next.action, targetId: next.targetId, prevHash, hash: next.hash })
+          .where(at(orgId, row.seq));
         // The attacker also rewrites the checkpoint table to agree with the new chain.
-        await tx.update(auditCheckpoints).set({ hash: next.hash }).where(and(eq(auditCheckpoints.orgId, orgId), eq(auditCheckpoints.seq, row.seq)));
+        await tx
+          .update(auditCheckpoints)
+          .set({ hash: next.hash })
+          .where(and(eq(auditCheckpoints.orgId, orgId), eq(auditCheckpoints.seq, row.seq)));
         prevHash = next.hash;
       }
     });
@@ -200,6 +229,16 @@ describe.each(tiers)('audit chain ($name tier)', (tier) => {
     expect(problems.find((p) => p.seq === 20 && p.kind === 'checkpoint_mismatch')?.message).toContain('between #11 and #20');
     expect(problems).toContainEqual(expect.objectContaining({ seq: 20, kind: 'checkpoint_db_mismatch' }));
     expect(report.orgs[0]?.checkpointsVerified).toBe(1); // #10, before the rewrite
+  });
+
+  it('reports a checkpoint row that the store does not hold', async () => {
+    const { orgId, db } = await fresh();
+    const real = must((await db.select().from(auditCheckpoints).where(eq(auditCheckpoints.seq, 20)))[0]);
+    // Checkpoint rows are append-only too, but inserting is allowed: a forged row must not count.
+    await db.insert(auditCheckpoints).values({ ...real, id: newId(), seq: 25, objectKey: checkpointKey(orgId, 25) });
+    const report = await verify(archive, orgId);
+    expect(problemsOf(report, orgId)).toEqual([expect.objectContaining({ seq: 25, kind: 'checkpoint_missing_object' })]);
+    expect(report.orgs[0]?.checkpointsVerified).toBe(3);
   });
 
   it('does not trust a checkpoint signed with a key of the attacker', async () => {

@@ -183,7 +183,11 @@ export function parseCheckpointObject(bytes: Buffer): CheckpointObject | null {
   if (!ok) return null;
   // Only these fields are signed: an object with extra claims fails verification, it cannot add them.
   const { format, orgId, seq, hash, signedAt, keyId } = s as CheckpointStatement;
-  return { statement: { format, orgId, seq, hash, signedAt, keyId }, signature: o.signature as string, publicKeyPem: o.publicKeyPem as string };
+  return {
+    statement: { format, orgId, seq, hash, signedAt, keyId },
+    signature: o.signature as string,
+    publicKeyPem: o.publicKeyPem as string,
+  };
 }
 
 async function readLimited(stream: Readable, max: number): Promise<Buffer | null> {

@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import { auditCheckpoints } from '../schema.js';
-import { type CheckpointStatement, MAX_CHECKPOINT_BYTES, checkpointPrefix, readStoredCheckpoint, statementBytes } from './checkpoint.js';
+import { type CheckpointStatement, checkpointPrefix, MAX_CHECKPOINT_BYTES, readStoredCheckpoint, statementBytes } from './checkpoint.js';
 import type { CheckpointVerifier } from './checkpoint-signer.js';
 import type { ProblemList } from './verify-problems.js';
 
@@ -66,11 +66,21 @@ export async function loadCheckpoints(
   for (const row of dbRows) {
     const stored = listed.get(refKey(row.objectKey, row.versionId));
     if (!stored) {
-      problems.add(row.seq, 'checkpoint_missing_object', `checkpoint #${row.seq} is in the database but ${row.objectKey} is not in the store`);
+      problems.add(
+        row.seq,
+        'checkpoint_missing_object',
+        `checkpoint #${row.seq} is in the database but ${row.objectKey} is not in the store`,
+      );
       continue;
     }
     const s = stored.statement;
-    if (s.seq !== row.seq || s.hash !== row.hash || s.signedAt !== row.signedAt || s.keyId !== row.keyId || stored.signature !== row.signature) {
+    if (
+      s.seq !== row.seq ||
+      s.hash !== row.hash ||
+      s.signedAt !== row.signedAt ||
+      s.keyId !== row.keyId ||
+      stored.signature !== row.signature
+    ) {
       problems.add(row.seq, 'checkpoint_db_mismatch', `checkpoint #${row.seq} in the database differs from the stored, signed checkpoint`);
     }
   }

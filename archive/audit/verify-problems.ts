@@ -37,12 +37,10 @@ export class ProblemList {
     else this.dropped += 1;
   }
 
-  get count(): number {
-    return this.items.length + this.dropped;
-  }
-
+  /** In entry order (stable, so one entry's findings keep the order they were found in). */
   finish(): AuditProblem[] {
-    if (this.dropped === 0) return this.items;
-    return [...this.items, { seq: null, kind: 'more_problems', message: `${this.dropped} more problems not listed` }];
+    const sorted = [...this.items].sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER));
+    if (this.dropped === 0) return sorted;
+    return [...sorted, { seq: null, kind: 'more_problems', message: `${this.dropped} more problems not listed` }];
   }
 }

@@ -13,6 +13,20 @@ import type { Tier } from './tiers.js';
 
 export const uniqueName = (prefix: string) => `${prefix}${randomBytes(6).toString('hex')}`;
 
+/** Drops a database made by `freshPostgresDatabase` (S3 test buckets stay: their objects are locked). */
+export async function dropPostgresDatabase(databaseUrl: string): Promise<void> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  if (!/^arkiv_test_[0-9a-f]+$/.test(name)) return;
+  const server = new URL(databaseUrl);
+  server.pathname = '/postgres';
+  const admin = postgres(server.toString(), { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
 /** A fresh, empty PostgreSQL database on the tier's server; returns its URL. */
 export async function freshPostgresDatabase(serverUrl: string): Promise<string> {
   const name = uniqueName('arkiv_test_');
@@ -77,6 +91,7 @@ export async function makeTestArchive(tier: Tier): Promise<TestArchive> {
     async cleanup() {
       await database.close();
       await store.close?.();
+      if (databaseUrl) await dropPostgresDatabase(databaseUrl);
       await rm(dataDir, { recursive: true, force: true }).catch(() => {});
     },
   };

@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: runs every benchmark in test/bench, one after another (they measure the
+ * machine, so never in parallel), each in its own process. Exit code 1 if any failed.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const self = basename(fileURLToPath(import.meta.url));
+const only = process.argv.slice(2);
+const benches = readdirSync(here)
+  .filter((f) => f.endsWith('.ts') && f !== self && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
+  .filter((f) => only.length === 0 || only.some((name) => f.includes(name)))
+  .sort();
+
+const failed: string[] = [];
+for (const file of benches) {
+  console.log(`\n=== ${file} ===`);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(here, file)], { stdio: 'inherit' });
+  if (run.status !== 0) failed.push(`${file} (${run.status ?? run.signal})`);
+}
+if (failed.length > 0) {
+  console.error(`\nbenchmarks failed: ${failed.join(', ')}`);
+  process.exitCode = 1;
+} else {
+  console.log(`\n${benches.length} benchmark${benches.length === 1 ? '' : 's'} done`);
+}
