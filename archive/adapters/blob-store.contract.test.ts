@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -292,9 +294,37 @@ describe.skipIf(!s3Endpoint)('S3BlobStore', { timeout: 60_000 }, () => {
     const ref = await dev.putBytes(bytes, options(bytes));
     expect((await readAll(await dev.open(ref))).equals(bytes)).toBe(true);
   });
+});
+
+describe('S3BlobStore without a working endpoint', () => {
+  const settings = (endPoint: string): S3BlobStoreOptions => ({
+    endPoint,
+    region: 'us-east-1',
+    bucket: 'arkiv-test-none',
+    accessKey: 'k',
+    secretKey: 's',
+    forcePathStyle: true,
+    allowUnlockedBucket: false,
+    createBucket: false,
+    requestTimeoutMs: 300,
+  });
 
   it('reports an unreachable endpoint as store_unavailable', async () => {
-    const down = new S3BlobStore({ ...settings(bucket), endPoint: 'http://127.0.0.1:1' }, systemClock);
+    const down = new S3BlobStore(settings('http://127.0.0.1:1'), systemClock);
     expect(await codeOf(down.ping())).toBe('store_unavailable');
+  });
+
+  it('gives up on an endpoint that accepts requests and never answers', async () => {
+    // What RGW does when the Ceph cluster is full: the request is accepted and left hanging.
+    const server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const hung = new S3BlobStore(settings(`http://127.0.0.1:${port}`), systemClock);
+      expect(await codeOf(hung.ping())).toBe('store_unavailable');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

@@ -1,20 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { Client, type ObjectLockInfo } from 'minio';
 import type { Clock } from '../../core/clock.js';
 import { AppError } from '../../core/errors.js';
 import { laterOf } from '../../policies/retention.js';
-import type {
-  BlobRef,
-  BlobStore,
-  ListedVersion,
-  PutOptions,
-  Retention,
-  SpooledFile,
-  StoredObjectInfo,
-} from '../ports/blob-store.js';
+import type { BlobRef, BlobStore, ListedVersion, PutOptions, Retention, SpooledFile, StoredObjectInfo } from '../ports/blob-store.js';
 
 export interface S3BlobStoreOptions {
   /** Full URL, e.g. `http://127.0.0.1:7480`. */
@@ -27,6 +21,8 @@ export interface S3BlobStoreOptions {
   /** Dev buckets only: start even without versioning + default COMPLIANCE retention. */
   allowUnlockedBucket: boolean;
   createBucket: boolean;
+  /** Socket idle limit per request (default 60 s). */
+  requestTimeoutMs?: number;
   logger?: { warn(obj: object, msg: string): void };
 }
 
@@ -41,7 +37,7 @@ interface VersionRow {
 }
 
 const notFoundCodes = new Set(['NoSuchKey', 'NotFound', 'NoSuchVersion']);
-// RGW answers these when an object (or the bucket) simply has no lock/hold set: "none", not a failure.
+// RGW's answers when an object (or the bucket) has no lock/hold set.
 const noLockCodes = new Set(['ObjectLockConfigurationNotFoundError', 'NoSuchObjectLockConfiguration', 'InvalidRequest']);
 const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH']);
 
@@ -75,6 +71,7 @@ export class S3BlobStore implements BlobStore {
       accessKey: options.accessKey,
       secretKey: options.secretKey,
       pathStyle: options.forcePathStyle,
+      transport: idleTimeoutTransport(useSSL ? https : http, options.requestTimeoutMs ?? 60_000),
     });
   }
 
@@ -165,9 +162,7 @@ export class S3BlobStore implements BlobStore {
 
   async setLegalHold(ref: BlobRef, on: boolean): Promise<void> {
     const status = on ? 'ON' : 'OFF';
-    await this.s3('setObjectLegalHold', async () =>
-      this.client.setObjectLegalHold(this.bucket, ref.key, { ...versionOpts(ref), status }),
-    );
+    await this.s3('setObjectLegalHold', async () => this.client.setObjectLegalHold(this.bucket, ref.key, { ...versionOpts(ref), status }));
     if ((await this.readLegalHold(ref)) !== on) {
       throw new AppError('store_integrity_failure', `legal hold on ${ref.key} was not applied by the store`);
     }
@@ -269,36 +264,34 @@ export class S3BlobStore implements BlobStore {
 
   private async readRetention(ref: BlobRef): Promise<Retention | null> {
     if (!this.locking) return null;
-    try {
-      const r = await this.client.getObjectRetention(this.bucket, ref.key, ref.versionId ? { versionId: ref.versionId } : undefined);
-      if (!r?.mode || !r.retainUntilDate) return null;
-      return { mode: r.mode, retainUntil: new Date(r.retainUntilDate) };
-    } catch (err) {
-      if (noLockCodes.has(codeOf(err))) return null;
-      throw translate(err, 'getObjectRetention');
-    }
+    const r = await this.lockRead('getObjectRetention', () =>
+      this.client.getObjectRetention(this.bucket, ref.key, ref.versionId ? { versionId: ref.versionId } : undefined),
+    );
+    return r?.mode && r.retainUntilDate ? { mode: r.mode, retainUntil: new Date(r.retainUntilDate) } : null;
   }
 
   private async readLegalHold(ref: BlobRef): Promise<boolean> {
     if (!this.locking) return false;
-    try {
-      // Typed as the bare status, but minio 8.0.7 returns the parsed XML: { Status: 'ON' }.
-      const r = (await this.client.getObjectLegalHold(this.bucket, ref.key, ref.versionId ? { versionId: ref.versionId } : undefined)) as unknown;
-      const status = typeof r === 'string' ? r : (r as { Status?: string } | undefined)?.Status;
-      return status === 'ON';
-    } catch (err) {
-      if (noLockCodes.has(codeOf(err))) return false;
-      throw translate(err, 'getObjectLegalHold');
-    }
+    // Typed as the bare status, but minio 8.0.7 returns the parsed XML: { Status: 'ON' }.
+    const r: unknown = await this.lockRead('getObjectLegalHold', () =>
+      this.client.getObjectLegalHold(this.bucket, ref.key, ref.versionId ? { versionId: ref.versionId } : undefined),
+    );
+    return (typeof r === 'string' ? r : (r as { Status?: string } | null)?.Status) === 'ON';
   }
 
   private async lockConfig(): Promise<ObjectLockInfo | null> {
+    // The .d.ts overloads resolve the one-argument call to `void`; at run time it is a Promise.
+    const get = () => this.client.getObjectLockConfig(this.bucket) as unknown as Promise<ObjectLockInfo>;
+    return this.lockRead('getObjectLockConfig', get);
+  }
+
+  /** Lock/hold reads, where RGW's "not configured" answers mean "none", not a failure. */
+  private async lockRead<T>(what: string, f: () => Promise<T>): Promise<T | null> {
     try {
-      // The .d.ts overloads resolve the one-argument call to `void`; at run time it is a Promise.
-      return (await this.client.getObjectLockConfig(this.bucket)) as unknown as ObjectLockInfo;
+      return await f();
     } catch (err) {
       if (noLockCodes.has(codeOf(err))) return null;
-      throw translate(err, 'getObjectLockConfig');
+      throw translate(err, what);
     }
   }
 
@@ -322,6 +315,23 @@ export class S3BlobStore implements BlobStore {
       throw translate(err, what);
     }
   }
+}
+
+/**
+ * minio sets no timeout at all, and a Ceph cluster that is full (or has lost its OSDs) accepts
+ * the request and then never answers: without this, put() would hang forever instead of failing
+ * with store_unavailable. It is an idle limit, so long uploads and downloads are unaffected.
+ */
+function idleTimeoutTransport(base: typeof http | typeof https, ms: number): Pick<typeof http, 'request'> {
+  const request = (options: http.RequestOptions, callback?: (res: http.IncomingMessage) => void) => {
+    const req = base.request(options, callback);
+    req.setTimeout(ms, () => {
+      const err = Object.assign(new Error(`no answer from the object store within ${ms} ms`), { code: 'ETIMEDOUT' });
+      req.destroy(err);
+    });
+    return req;
+  };
+  return { request: request as typeof http.request };
 }
 
 function versionOpts(ref: BlobRef): { versionId?: string } {

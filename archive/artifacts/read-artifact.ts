@@ -52,6 +52,9 @@ export async function readArtifact(
 async function loadReadable(deps: ArchiveDeps, actor: Actor, sha256: string): Promise<ArtifactRow> {
   const row = await findArtifactInScope(deps.db, actor, sha256);
   if (!row || row.disposedAt) throw notFound('artifact');
-  await authorize(deps, actor, 'artifact.read', 'artifact', { orgId: row.orgId }, { type: 'artifact', id: sha256 });
+  // findArtifactInScope already limited a customer user to bytes of their own published
+  // documents, so the row carries the caller's customer scope.
+  const scope = { orgId: row.orgId, customerId: actor.customerId, published: true };
+  await authorize(deps, actor, 'artifact.read', 'artifact', scope, { type: 'artifact', id: sha256 });
   return row;
 }

@@ -188,3 +188,20 @@ async function loadView(db: Db, doc: DocumentRow) {
     revisions.map((r) => ({ ...r.revision, sha256: r.sha256, size: r.size })),
   );
 }
+
+/**
+ * Releases a document to its customer (customer users see published documents only). Publishing
+ * is one-way: a published record may be superseded by a new revision, never withdrawn silently.
+ */
+export async function publishDocument(deps: ArchiveDeps, actor: Actor, documentId: string) {
+  const doc = await loadInScope(deps, actor, documentId);
+  await authorize(deps, actor, 'book.publish', 'document', scopeOf(doc), { type: 'document', id: documentId });
+  if (!doc.customerId) throw new AppError('validation_failed', 'only a document that belongs to a customer can be published');
+  return deps.db.transaction(async (tx) => {
+    const [updated] = (await tx.update(documents).set({ published: true }).where(eq(documents.id, doc.id)).returning()) as [DocumentRow];
+    if (!doc.published) {
+      await appendAudit(tx, deps.clock, actor, { action: 'document.publish', targetType: 'document', targetId: doc.id });
+    }
+    return loadView(tx, updated);
+  });
+}

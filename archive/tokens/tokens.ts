@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Clock } from '../../core/clock.js';
-import { notFound } from '../../core/errors.js';
+import { AppError, notFound } from '../../core/errors.js';
 import { newId, newSecret } from '../../core/ids.js';
 import type { Actor } from '../../policies/actor.js';
 import type { Role } from '../../policies/roles.js';
 import { authorize } from '../access.js';
 import { appendAudit } from '../audit/append.js';
+import { requireCustomer } from '../customers/customers.js';
 import type { Db } from '../db.js';
 import type { ArchiveDeps } from '../deps.js';
 import { apiTokens, users } from '../schema.js';
@@ -46,34 +47,52 @@ export async function issueToken(tx: Db, input: { orgId: string; userId: string;
   return { row, secret };
 }
 
-/** Finds or creates the user behind a token, inside the organization. */
-export async function ensureUser(tx: Db, orgId: string, email: string, role: Role): Promise<string> {
+/**
+ * Finds or creates the user behind a token, inside the organization. A customer's person is
+ * bound to exactly one customer for life: reusing their e-mail for another customer is refused
+ * rather than silently widening what they can see.
+ */
+export async function ensureUser(tx: Db, orgId: string, email: string, role: Role, customerId: string | null = null): Promise<string> {
   const normalized = email.trim().toLowerCase();
   const [found] = await tx
-    .select({ id: users.id })
+    .select({ id: users.id, customerId: users.customerId })
     .from(users)
     .where(and(eq(users.orgId, orgId), eq(users.email, normalized)));
-  if (found) return found.id;
+  if (found) {
+    if ((found.customerId ?? null) !== customerId) {
+      throw new AppError('conflict', `${normalized} already exists with a different customer binding`);
+    }
+    return found.id;
+  }
   const id = newId();
-  await tx.insert(users).values({ id, orgId, email: normalized, role });
+  await tx.insert(users).values({ id, orgId, email: normalized, role, customerId });
   return id;
 }
 
 export async function createToken(
   deps: ArchiveDeps,
   actor: Actor,
-  input: { name: string; role: Role; email: string; expiresInDays?: number | undefined },
+  input: { name: string; role: Role; email: string; customerId?: string | undefined; expiresInDays?: number | undefined },
 ) {
   await authorize(deps, actor, 'token.manage', 'token');
+  const customerId = input.role === 'customer' ? (input.customerId ?? null) : null;
+  if (input.role === 'customer') {
+    if (!customerId) throw new AppError('validation_failed', 'a customer token needs the customerId it is limited to');
+    await requireCustomer(deps, actor.orgId, customerId).catch(() => {
+      throw new AppError('validation_failed', 'the customer does not exist');
+    });
+  } else if (input.customerId) {
+    throw new AppError('validation_failed', 'customerId applies to customer tokens only');
+  }
   return deps.db.transaction(async (tx) => {
-    const userId = await ensureUser(tx, actor.orgId, input.email, input.role);
+    const userId = await ensureUser(tx, actor.orgId, input.email, input.role, customerId);
     const expiresAt = input.expiresInDays ? new Date(deps.clock.now().getTime() + input.expiresInDays * 86_400_000) : null;
     const { row, secret } = await issueToken(tx, { orgId: actor.orgId, userId, name: input.name, role: input.role, expiresAt });
     await appendAudit(tx, deps.clock, actor, {
       action: 'token.create',
       targetType: 'token',
       targetId: row.id,
-      details: { role: input.role, email: input.email, expiresAt: expiresAt?.toISOString() ?? null },
+      details: { role: input.role, email: input.email, customerId, expiresAt: expiresAt?.toISOString() ?? null },
     });
     return { ...view(row, input.email.trim().toLowerCase()), token: secret };
   });

@@ -6,6 +6,7 @@ export const CreateTokenBody = z
     name: z.string().min(1).max(200),
     role: z.enum(roles),
     email: z.email(),
+    customerId: z.uuid().optional().openapi({ description: 'Required for role customer: the only customer this token sees' }),
     expiresInDays: z.number().int().min(1).max(3650).optional(),
   })
   .openapi('CreateToken');

@@ -18,11 +18,14 @@ export function bearerAuth(deps: { db: Db; clock: Clock }) {
     if (!match?.[1]) throw new AppError('unauthenticated', 'a bearer token is required');
     const found = await findLiveToken(deps.db, deps.clock, match[1]);
     if (!found || !isRole(found.token.role)) throw new AppError('unauthenticated', 'the token is not valid');
+    const role = found.token.role;
+    // A customer's token without a customer binding would see the whole organization: refuse it.
+    if (role === 'customer' && !found.customerId) throw new AppError('unauthenticated', 'the token is not valid');
     c.set('actor', {
       orgId: found.token.orgId,
       userId: found.token.userId,
-      role: found.token.role,
-      customerId: found.customerId,
+      role,
+      customerId: role === 'customer' ? found.customerId : null,
       ip: clientIp(c),
       userAgent: c.req.header('user-agent') ?? null,
     });

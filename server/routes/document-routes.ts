@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { addRevision, createDocument, getDocument, listDocuments } from '../../archive/documents/documents.js';
+import { addRevision, createDocument, getDocument, listDocuments, publishDocument } from '../../archive/documents/documents.js';
 import { errorResponses, IdParam, json, PageQuery } from '../contracts/common.js';
 import { AddRevisionBody, CreateDocumentBody, DocumentListQuery, DocumentSchema, DocumentSummarySchema } from '../contracts/documents.js';
 import type { AppEnv } from '../http/env.js';
@@ -79,5 +79,18 @@ export function documentRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDeps)
         body: await addRevision(archive, c.get('actor'), id, body),
       })) as never;
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/documents/{id}/publish',
+      tags,
+      security,
+      summary: 'Release a document to its customer (customer users see published documents only)',
+      request: { params: z.object({ id: IdParam }) },
+      responses: { 200: json(DocumentSchema, 'Published'), ...errorResponses },
+    }),
+    async (c) => c.json(await publishDocument(archive, c.get('actor'), c.req.valid('param').id), 200),
   );
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, makeTestApp } from '../support/app.js';
+import { makeTestApp, type TestApp } from '../support/app.js';
 import { tiers } from '../support/tiers.js';
 
 describe.each(tiers)('operations endpoints and OpenAPI ($name tier)', (tier) => {
@@ -27,7 +27,10 @@ describe.each(tiers)('operations endpoints and OpenAPI ($name tier)', (tier) => 
   });
 
   it('serves an OpenAPI 3.1 document describing every API route, and the docs page', async () => {
-    const doc = (await (await t.app.request('/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await t.app.request('/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     for (const [path, method] of [
       ['/api/v1/artifacts', 'post'],

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, makeTestApp } from '../support/app.js';
+import { makeTestApp, type TestApp } from '../support/app.js';
 import { tiers } from '../support/tiers.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
@@ -82,15 +82,24 @@ describe.each(tiers)('customers, orders, documents and tokens ($name tier)', (ti
 
   it('creates a document from an artifact, adds revisions, and never changes earlier ones', async () => {
     const customer = await json(await post(org.token, '/api/v1/customers', { name: 'Aker' }));
-    const order = await json(await post(org.token, '/api/v1/orders', { customerId: customer.id, number: `PO-${randomBytes(3).toString('hex')}` }));
+    const order = await json(
+      await post(org.token, '/api/v1/orders', { customerId: customer.id, number: `PO-${randomBytes(3).toString('hex')}` }),
+    );
     const first = await uploadNew(org.token);
-    const res = await post(org.token, '/api/v1/documents', { artifactSha256: first, docClass: 'mill_cert', title: 'MTC heat 4A2231', orderId: order.id });
+    const res = await post(org.token, '/api/v1/documents', {
+      artifactSha256: first,
+      docClass: 'mill_cert',
+      title: 'MTC heat 4A2231',
+      orderId: order.id,
+    });
     expect(res.status).toBe(201);
     const doc = await json(res);
     expect(doc.customerId).toBe(customer.id);
     expect(doc.revisions).toHaveLength(1);
     const second = await uploadNew(org.token);
-    const revised = await json(await post(org.token, `/api/v1/documents/${doc.id}/revisions`, { artifactSha256: second, note: 'corrected heat' }));
+    const revised = await json(
+      await post(org.token, `/api/v1/documents/${doc.id}/revisions`, { artifactSha256: second, note: 'corrected heat' }),
+    );
     expect(revised.revisions.map((r: { revisionNo: number; artifactSha256: string }) => [r.revisionNo, r.artifactSha256])).toEqual([
       [1, first],
       [2, second],
@@ -147,5 +156,65 @@ describe.each(tiers)('customers, orders, documents and tokens ($name tier)', (ti
     expect((await t.call(org.token, `/api/v1/tokens/${created.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await t.call(created.token, '/api/v1/customers')).status).toBe(401);
     expect((await t.call(other.token, `/api/v1/tokens/${created.id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+});
+
+describe.each(tiers)('customer users ($name tier)', (tier) => {
+  let t: TestApp;
+  let org: { orgId: string; token: string };
+  beforeAll(async () => {
+    t = await makeTestApp(tier);
+    org = await t.newOrg();
+  }, 60_000);
+  afterAll(() => t?.cleanup());
+
+  const post = (token: string, path: string, body?: unknown) =>
+    t.call(token, path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+
+  async function customerWithDocument(name: string) {
+    const customer = await json(await post(org.token, '/api/v1/customers', { name }));
+    const bytes = randomBytes(800);
+    await t.call(org.token, '/api/v1/artifacts?docClass=coc', { method: 'POST', body: bytes });
+    const doc = await json(
+      await post(org.token, '/api/v1/documents', {
+        artifactSha256: sha(bytes),
+        docClass: 'coc',
+        title: `CoC ${name}`,
+        customerId: customer.id,
+      }),
+    );
+    const token = await json(
+      await post(org.token, '/api/v1/tokens', { name, role: 'customer', email: `${name}@customer.example`, customerId: customer.id }),
+    );
+    return { customer, doc, hash: sha(bytes), token: token.token as string };
+  }
+
+  it('sees only its own customer, and only published documents and their files', async () => {
+    const a = await customerWithDocument('alpha');
+    const b = await customerWithDocument('beta');
+    // Not yet published: invisible, including the bytes.
+    expect((await t.call(a.token, `/api/v1/documents/${a.doc.id}`)).status).toBe(404);
+    expect((await t.call(a.token, `/api/v1/artifacts/${a.hash}`)).status).toBe(404);
+    expect((await json(await t.call(a.token, '/api/v1/documents'))).items).toEqual([]);
+    expect((await post(org.token, `/api/v1/documents/${a.doc.id}/publish`)).status).toBe(200);
+    expect((await post(org.token, `/api/v1/documents/${b.doc.id}/publish`)).status).toBe(200);
+    expect((await t.call(a.token, `/api/v1/documents/${a.doc.id}`)).status).toBe(200);
+    expect((await t.call(a.token, `/api/v1/artifacts/${a.hash}`)).status).toBe(200);
+    // Never the other customer's, published or not.
+    expect((await t.call(a.token, `/api/v1/documents/${b.doc.id}`)).status).toBe(404);
+    expect((await t.call(a.token, `/api/v1/artifacts/${b.hash}`)).status).toBe(404);
+    const listed = (await json(await t.call(a.token, '/api/v1/documents'))).items.map((d: { id: string }) => d.id);
+    expect(listed).toEqual([a.doc.id]);
+    // And no writes.
+    expect((await t.call(a.token, '/api/v1/artifacts', { method: 'POST', body: randomBytes(10) })).status).toBe(403);
+  });
+
+  it('refuses a customer token without a customer', async () => {
+    const res = await post(org.token, '/api/v1/tokens', { name: 'x', role: 'customer', email: 'nobody@customer.example' });
+    expect(res.status).toBe(400);
   });
 });
