@@ -98,7 +98,7 @@ mon warn on pool no redundancy = false
 mon max pg per osd = 1000
 osd crush chooseleaf type = 0
 osd objectstore = memstore
-memstore device bytes = ${MEMSTORE_BYTES:-4294967296}
+memstore device bytes = ${MEMSTORE_BYTES:-8589934592}
 run dir = $D/run
 admin socket = $D/run/\$name.asok
 log file = $D/log/\$name.log
@@ -117,7 +117,15 @@ CONF
   ceph-mon "${C[@]}" -i a --pid-file "$D/run/mon.pid"
   timeout 60 ceph "${C[@]}" osd create >/dev/null
   ceph-osd "${C[@]}" -i 0 --mkfs 2>>"$D/log/mkfs.log"
-  ceph-osd "${C[@]}" -i 0 --pid-file "$D/run/osd.pid" 2>>"$D/log/osd-start.log"
+  # About one start in four the OSD asks the mon before it has the monmap, is told "wrong fsid"
+  # (its fsid is still zero) and exits; a retry finds the monmap (needed up to 3 attempts here).
+  local ok=
+  for _ in 1 2 3 4 5; do
+    if ceph-osd "${C[@]}" -i 0 --pid-file "$D/run/osd.pid" 2>>"$D/log/osd-start.log"; then ok=1; break; fi
+    echo "ceph-osd did not start (see $D/log/osd-start.log); retrying" >&2
+    sleep 1
+  done
+  [ -n "$ok" ] || { echo "ceph-osd failed to start 5 times" >&2; return 1; }
   radosgw "${C[@]}" -n client.rgw --pid-file "$D/run/rgw.pid"
   ensure_s3_user
 }
@@ -140,7 +148,7 @@ ensure_rgw() {
     exit 1
   fi
   log "starting a single-node Ceph RGW under $D"
-  start_ceph >&2
+  start_ceph >&2 9>&-
   wait_for 30 s3_ok || { log "radosgw did not accept our credentials on $RGW_PORT (logs: $D/log)"; exit 1; }
 }
 
@@ -190,8 +198,9 @@ case "$cmd" in
     mkdir -p "$(dirname "$D")"
     exec 9>"$D.lock" # two launchers at once would both try to build the cluster
     flock 9
-    ensure_postgres
-    ensure_mosquitto
+    # 9>&-: daemons started below must not inherit the lock fd, or they would hold it forever.
+    ensure_postgres 9>&-
+    ensure_mosquitto 9>&-
     ensure_rgw
     cat <<ENV
 export DATABASE_URL=$DATABASE_URL

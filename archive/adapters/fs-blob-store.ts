@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
@@ -77,7 +78,7 @@ export class FsBlobStore implements BlobStore {
     const handle = await open(tmp, 'r');
     await handle.sync();
     await handle.close();
-    return this.put({ path: tmp, size: bytes.length, sha256: '' }, options);
+    return this.put({ path: tmp, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }, options);
   }
 
   async open(ref: BlobRef, range?: { start: number; end: number }): Promise<Readable> {

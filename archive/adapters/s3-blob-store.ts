@@ -130,7 +130,7 @@ export class S3BlobStore implements BlobStore {
     try {
       info = await this.client.statObject(this.bucket, ref.key, versionOpts(ref));
     } catch (err) {
-      // 405 is what a HEAD by the versionId of a delete marker gets: there are no bytes.
+      // A delete marker's versionId: RGW answers 404, AWS 405. Either way there are no bytes.
       if (notFoundCodes.has(codeOf(err)) || codeOf(err) === 'MethodNotAllowed') return null;
       throw translate(err, 'statObject');
     }
@@ -211,8 +211,9 @@ export class S3BlobStore implements BlobStore {
    * The one write path. An intact version already under the key is adopted rather than written
    * again: it is an upload whose database commit never happened, or a concurrent server's, and a
    * second version would be an orphan nobody may delete. RGW ignores `If-None-Match: *`, so two
-   * writers can still race past the check; both then pick the oldest intact version, and the
-   * loser's copy keeps only the bucket's default retention and expires.
+   * writers can still race past the check; each then prefers the oldest intact version it can
+   * see, which usually makes them agree. Any copy left unused keeps only the bucket's default
+   * retention and expires.
    */
   private async store(options: PutOptions, sha256: string, size: number, body: () => Readable | Buffer): Promise<BlobRef> {
     const { key } = options;

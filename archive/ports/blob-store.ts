@@ -41,7 +41,9 @@ export interface PutOptions {
 /**
  * The archive's object storage. Implementations must guarantee: an object, once put, is never
  * overwritten; it cannot be deleted before its retention ends or while on legal hold; `put`
- * returns only after the stored bytes were read back and re-hashed to `file.sha256`.
+ * returns only once the stored bytes are known to hash to `file.sha256` (S3 reads the version
+ * back and re-hashes it; the filesystem store links the very file that was hashed as it was
+ * written, so there is nothing in between to go wrong).
  */
 export interface BlobStore {
   readonly kind: 'filesystem' | 's3';
