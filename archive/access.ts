@@ -4,6 +4,7 @@ import type { Actor } from '../policies/actor.js';
 import type { Permission } from '../policies/roles.js';
 import { appendAudit } from './audit/append.js';
 import type { ArchiveDeps } from './deps.js';
+import { inTenant } from './tenancy.js';
 
 /**
  * The one access check every use case calls first. A refusal is audited (in its own
@@ -21,7 +22,7 @@ export async function authorize(
 ): Promise<void> {
   const decision = decide(actor, permission, scope);
   if (decision.allowed) return;
-  await deps.db.transaction((tx) =>
+  await inTenant(deps.db, actor, (tx) =>
     appendAudit(tx, deps.clock, actor, {
       action: 'access.denied',
       targetType: target?.type ?? null,

@@ -25,10 +25,92 @@ export const users = pgTable(
     name: text('name'),
     role: text('role').notNull(),
     customerId: uuid('customer_id'),
+    /** scrypt hash (local accounts, embedded default); null for OIDC and token-only users. */
+    passwordHash: text('password_hash'),
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+    /** TOTP secret, AES-256-GCM under the master key; never returned by the API. */
+    totpSecretEnc: text('totp_secret_enc'),
+    totpConfirmedAt: timestamp('totp_confirmed_at', { withTimezone: true, mode: 'date' }),
+    /** Last accepted TOTP time step: a code is never accepted twice. */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    /** Export-control clearance: needed to see documents flagged export-controlled. */
+    exportClearance: boolean('export_clearance').notNull().default(false),
+    oidcIssuer: text('oidc_issuer'),
+    oidcSubject: text('oidc_subject'),
+    disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_org_email').on(t.orgId, t.email)],
 );
+
+export const identityProviders = pgTable('identity_providers', {
+  id: uuid('id').primaryKey(),
+  orgId: uuid('org_id')
+    .notNull()
+    .references(() => organizations.id),
+  issuer: text('issuer').notNull().unique(),
+  audience: text('audience').notNull(),
+  /** Claim holding group/role names, e.g. `groups` or `roles`. */
+  rolesClaim: text('roles_claim').notNull().default('roles'),
+  /** Claim value → Arkiv role; the first match in role order wins. */
+  roleMap: jsonb('role_map').notNull().default(sql`'{}'::jsonb`),
+  createdAt: createdAt(),
+});
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    role: text('role').notNull(),
+    customerId: uuid('customer_id'),
+    orderId: uuid('order_id'),
+    via: text('via').notNull(),
+    csrfHash: text('csrf_hash').notNull(),
+    stepUpAt: timestamp('step_up_at', { withTimezone: true, mode: 'date' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('sessions_user').on(t.orgId, t.userId)],
+);
+
+export const magicLinks = pgTable(
+  'magic_links',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    orderId: uuid('order_id'),
+    email: text('email').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    revokedReason: text('revoked_reason'),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('magic_links_customer').on(t.orgId, t.customerId)],
+);
+
+/** Failed-attempt counters per client address or account, for throttling and blocking. */
+export const authThrottle = pgTable('auth_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStart: timestamp('window_start', { withTimezone: true, mode: 'date' }).notNull(),
+  blockedUntil: timestamp('blocked_until', { withTimezone: true, mode: 'date' }),
+});
 
 export const apiTokens = pgTable(
   'api_tokens',
@@ -44,6 +126,8 @@ export const apiTokens = pgTable(
     /** SHA-256 of the secret; the secret itself is shown once and never stored. */
     tokenHash: text('token_hash').notNull().unique(),
     role: text('role').notNull(),
+    /** Permissions this token is limited to (empty = everything its role allows). */
+    scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),

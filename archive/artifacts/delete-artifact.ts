@@ -6,6 +6,7 @@ import { authorize } from '../access.js';
 import { appendAudit } from '../audit/append.js';
 import type { ArchiveDeps } from '../deps.js';
 import { artifacts } from '../schema.js';
+import { inTenant } from '../tenancy.js';
 import { findArtifactInScope } from './find-artifact.js';
 
 /**
@@ -14,13 +15,13 @@ import { findArtifactInScope } from './find-artifact.js';
  * object is removed and the row kept, marked disposed, so history stays complete.
  */
 export async function deleteArtifact(deps: ArchiveDeps, actor: Actor, sha256: string): Promise<void> {
-  const row = await findArtifactInScope(deps.db, actor, sha256);
+  const row = await inTenant(deps.db, actor, (tx) => findArtifactInScope(tx, actor, sha256));
   if (!row || row.disposedAt) throw notFound('artifact');
   await authorize(deps, actor, 'artifact.delete', 'artifact', { orgId: row.orgId }, { type: 'artifact', id: sha256 });
   const now = deps.clock.now();
   if (!mayDelete({ retainUntil: row.retainUntil, legalHold: row.legalHold }, now)) {
     const code = row.legalHold ? 'legal_hold_active' : 'retention_locked';
-    await deps.db.transaction((tx) =>
+    await inTenant(deps.db, actor, (tx) =>
       appendAudit(tx, deps.clock, actor, {
         action: 'artifact.delete',
         targetType: 'artifact',
@@ -37,7 +38,7 @@ export async function deleteArtifact(deps: ArchiveDeps, actor: Actor, sha256: st
     );
   }
   await deps.store.delete({ key: row.storageKey, versionId: row.versionId });
-  await deps.db.transaction(async (tx) => {
+  await inTenant(deps.db, actor, async (tx) => {
     await tx.update(artifacts).set({ disposedAt: now }).where(eq(artifacts.id, row.id));
     await appendAudit(tx, deps.clock, actor, { action: 'artifact.delete', targetType: 'artifact', targetId: sha256 });
   });

@@ -10,6 +10,7 @@ import type { ArchiveDeps } from '../deps.js';
 import { contentKey } from '../ports/blob-store.js';
 import { artifacts } from '../schema.js';
 import { discardSpool, spool } from '../spool.js';
+import { inTenant } from '../tenancy.js';
 import { type ArtifactRow, artifactView } from './artifact-view.js';
 
 export interface IngestInput {
@@ -34,7 +35,7 @@ export async function ingestArtifact(deps: ArchiveDeps, actor: Actor, input: Ing
     expectedSha256: input.expectedSha256,
   });
   try {
-    return await deps.db.transaction(async (tx) => {
+    return await inTenant(deps.db, actor, async (tx) => {
       await lockKey(tx, `arkiv:artifact:${actor.orgId}:${file.sha256}`);
       const [existing] = await tx
         .select()

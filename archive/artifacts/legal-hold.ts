@@ -6,6 +6,7 @@ import { authorize } from '../access.js';
 import { appendAudit } from '../audit/append.js';
 import type { ArchiveDeps } from '../deps.js';
 import { artifacts, legalHoldEvents } from '../schema.js';
+import { inTenant } from '../tenancy.js';
 import { artifactView } from './artifact-view.js';
 import { findArtifactInScope } from './find-artifact.js';
 
@@ -14,11 +15,11 @@ import { findArtifactInScope } from './find-artifact.js';
  * hold), then the row, the append-only hold history and the audit entry commit together.
  */
 export async function setLegalHold(deps: ArchiveDeps, actor: Actor, sha256: string, on: boolean, reason: string) {
-  const row = await findArtifactInScope(deps.db, actor, sha256);
+  const row = await inTenant(deps.db, actor, (tx) => findArtifactInScope(tx, actor, sha256));
   if (!row || row.disposedAt) throw notFound('artifact');
   await authorize(deps, actor, 'legal_hold.set', 'artifact', { orgId: row.orgId }, { type: 'artifact', id: sha256 });
   await deps.store.setLegalHold({ key: row.storageKey, versionId: row.versionId }, on);
-  return deps.db.transaction(async (tx) => {
+  return inTenant(deps.db, actor, async (tx) => {
     const [updated] = await tx.update(artifacts).set({ legalHold: on }).where(eq(artifacts.id, row.id)).returning();
     await tx.insert(legalHoldEvents).values({ id: newId(), orgId: actor.orgId, artifactId: row.id, on, reason, actorId: actor.userId });
     await appendAudit(tx, deps.clock, actor, {

@@ -4,6 +4,7 @@ import type { Actor } from '../../policies/actor.js';
 import { authorize } from '../access.js';
 import { appendAudit } from '../audit/append.js';
 import type { ArchiveDeps } from '../deps.js';
+import { inTenant } from '../tenancy.js';
 import { type ArtifactRow, artifactView } from './artifact-view.js';
 import { findArtifactInScope } from './find-artifact.js';
 
@@ -15,7 +16,7 @@ export interface ByteRange {
 /** Metadata of an artifact; every look is audited (HEAD tells the caller the file exists). */
 export async function describeArtifact(deps: ArchiveDeps, actor: Actor, sha256: string) {
   const row = await loadReadable(deps, actor, sha256);
-  await deps.db.transaction((tx) =>
+  await inTenant(deps.db, actor, (tx) =>
     appendAudit(tx, deps.clock, actor, { action: 'artifact.head', targetType: 'artifact', targetId: sha256 }),
   );
   return { row, view: artifactView(row) };
@@ -37,7 +38,7 @@ export async function readArtifact(
   if (range && (range.start > range.end || range.end >= row.size)) {
     throw new AppError('range_not_satisfiable', 'the requested range is outside the file');
   }
-  await deps.db.transaction((tx) =>
+  await inTenant(deps.db, actor, (tx) =>
     appendAudit(tx, deps.clock, actor, {
       action: 'artifact.read',
       targetType: 'artifact',
@@ -50,7 +51,7 @@ export async function readArtifact(
 }
 
 async function loadReadable(deps: ArchiveDeps, actor: Actor, sha256: string): Promise<ArtifactRow> {
-  const row = await findArtifactInScope(deps.db, actor, sha256);
+  const row = await inTenant(deps.db, actor, (tx) => findArtifactInScope(tx, actor, sha256));
   if (!row || row.disposedAt) throw notFound('artifact');
   // findArtifactInScope already limited a customer user to bytes of their own published
   // documents, so the row carries the caller's customer scope.

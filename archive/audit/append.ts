@@ -1,10 +1,10 @@
 import { desc, eq } from 'drizzle-orm';
-import type { Actor } from '../../policies/actor.js';
 import type { Clock } from '../../core/clock.js';
+import type { Actor } from '../../policies/actor.js';
 import { lockKey } from '../adapters/database.js';
 import type { Db } from '../db.js';
 import { auditEntries } from '../schema.js';
-import { AUDIT_FORMAT_VERSION, type AuditFields, GENESIS_HASH, canonicalJson, entryHash } from './canonical.js';
+import { AUDIT_FORMAT_VERSION, type AuditFields, canonicalJson, entryHash, GENESIS_HASH } from './canonical.js';
 
 export interface AuditEvent {
   action: string;

@@ -8,6 +8,7 @@ import { type Db, queryRows } from '../db.js';
 import type { ArchiveDeps } from '../deps.js';
 import type { BlobRef, BlobStore } from '../ports/blob-store.js';
 import { auditCheckpoints, auditEntries } from '../schema.js';
+import { inSystem } from '../tenancy.js';
 import { canonicalJson } from './canonical.js';
 import type { CheckpointSigner } from './checkpoint-signer.js';
 
@@ -51,7 +52,7 @@ export const statementBytes = (s: CheckpointStatement) => Buffer.from(canonicalJ
  * covers it. Returns the new record, or null when there was nothing to do.
  */
 export async function writeCheckpoint(deps: CheckpointDeps, signer: CheckpointSigner, orgId: string): Promise<CheckpointRecord | null> {
-  return deps.db.transaction(async (tx) => {
+  return inSystem(deps.db, async (tx) => {
     // Several instances run the hourly cron: the second waits here, then sees the first one's row.
     await lockKey(tx, `arkiv:audit-checkpoint:${orgId}`);
     const [head] = await tx

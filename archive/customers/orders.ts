@@ -4,9 +4,11 @@ import { newId } from '../../core/ids.js';
 import type { Actor } from '../../policies/actor.js';
 import { authorize } from '../access.js';
 import { appendAudit } from '../audit/append.js';
+import type { Db } from '../db.js';
 import type { ArchiveDeps } from '../deps.js';
 import { afterCursor, newestFirst, type Page, toPage } from '../pagination.js';
 import { orders } from '../schema.js';
+import { inTenant } from '../tenancy.js';
 import { requireCustomer } from './customers.js';
 
 type OrderRow = typeof orders.$inferSelect;
@@ -27,8 +29,8 @@ export async function createOrder(
   input: { customerId: string; number: string; title?: string | undefined },
 ) {
   await authorize(deps, actor, 'order.manage', 'order');
-  await requireCustomer(deps, actor.orgId, input.customerId);
-  return deps.db.transaction(async (tx) => {
+  await inTenant(deps.db, actor, (tx) => requireCustomer(tx, actor.orgId, input.customerId));
+  return inTenant(deps.db, actor, async (tx) => {
     const [dup] = await tx
       .select({ id: orders.id })
       .from(orders)
@@ -56,31 +58,33 @@ export async function listOrders(
   await authorize(deps, actor, 'order.read', 'order');
   // Customer users are pinned to their own customer whatever filter they pass.
   const customerId = actor.customerId ?? opts.customerId;
-  const rows = await deps.db
-    .select()
-    .from(orders)
-    .where(
-      and(
-        eq(orders.orgId, actor.orgId),
-        customerId ? eq(orders.customerId, customerId) : undefined,
-        afterCursor(orders.createdAt, orders.id, opts.cursor),
-      ),
-    )
-    .orderBy(...newestFirst(orders.createdAt, orders.id))
-    .limit(opts.limit + 1);
+  const rows = await inTenant(deps.db, actor, (tx) =>
+    tx
+      .select()
+      .from(orders)
+      .where(
+        and(
+          eq(orders.orgId, actor.orgId),
+          customerId ? eq(orders.customerId, customerId) : undefined,
+          afterCursor(orders.createdAt, orders.id, opts.cursor),
+        ),
+      )
+      .orderBy(...newestFirst(orders.createdAt, orders.id))
+      .limit(opts.limit + 1),
+  );
   const page = toPage(rows, opts.limit);
   return { items: page.items.map(view), nextCursor: page.nextCursor };
 }
 
 export async function getOrder(deps: ArchiveDeps, actor: Actor, id: string) {
-  const row = await findOrder(deps, actor.orgId, id);
+  const row = await inTenant(deps.db, actor, (tx) => findOrder(tx, actor.orgId, id));
   if (!row) throw notFound('order');
   await authorize(deps, actor, 'order.read', 'order', { orgId: row.orgId, customerId: row.customerId }, { type: 'order', id });
   return view(row);
 }
 
-export async function findOrder(deps: Pick<ArchiveDeps, 'db'>, orgId: string, id: string): Promise<OrderRow | null> {
-  const [row] = await deps.db
+export async function findOrder(db: Db, orgId: string, id: string): Promise<OrderRow | null> {
+  const [row] = await db
     .select()
     .from(orders)
     .where(and(eq(orders.orgId, orgId), eq(orders.id, id)));

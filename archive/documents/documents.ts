@@ -11,6 +11,7 @@ import type { Db } from '../db.js';
 import type { ArchiveDeps } from '../deps.js';
 import { afterCursor, newestFirst, type Page, toPage } from '../pagination.js';
 import { artifacts, documentRevisions, documents } from '../schema.js';
+import { inTenant } from '../tenancy.js';
 import { attachArtifact } from './attach-artifact.js';
 import { type DocumentRow, documentView } from './document-view.js';
 
@@ -27,18 +28,18 @@ export async function createDocument(deps: ArchiveDeps, actor: Actor, input: Cre
   await authorize(deps, actor, 'document.create', 'document');
   let customerId = input.customerId ?? null;
   if (input.orderId) {
-    const order = await findOrder(deps, actor.orgId, input.orderId);
+    const order = await inTenant(deps.db, actor, (tx) => findOrder(tx, actor.orgId, input.orderId as string));
     if (!order) throw new AppError('validation_failed', 'the order does not exist');
     if (customerId && customerId !== order.customerId) {
       throw new AppError('validation_failed', 'the order belongs to a different customer');
     }
     customerId = order.customerId;
   } else if (customerId) {
-    await requireCustomer(deps, actor.orgId, customerId).catch(() => {
+    await inTenant(deps.db, actor, (tx) => requireCustomer(tx, actor.orgId, customerId as string)).catch(() => {
       throw new AppError('validation_failed', 'the customer does not exist');
     });
   }
-  return deps.db.transaction(async (tx) => {
+  return inTenant(deps.db, actor, async (tx) => {
     const artifact = await attachArtifact(deps, tx, actor, input.artifactSha256, input.docClass);
     const [doc] = (await tx
       .insert(documents)
@@ -79,7 +80,7 @@ export async function addRevision(
 ) {
   const doc = await loadInScope(deps, actor, documentId);
   await authorize(deps, actor, 'document.create', 'document', scopeOf(doc), { type: 'document', id: documentId });
-  return deps.db.transaction(async (tx) => {
+  return inTenant(deps.db, actor, async (tx) => {
     // Lock the document row so concurrent revisions get consecutive numbers.
     await tx.select({ id: documents.id }).from(documents).where(eq(documents.id, doc.id)).for('update');
     const artifact = await attachArtifact(deps, tx, actor, input.artifactSha256, doc.docClass as DocumentClass);
@@ -112,11 +113,11 @@ export async function getDocument(deps: ArchiveDeps, actor: Actor, documentId: s
   const doc = await loadInScope(deps, actor, documentId);
   await authorize(deps, actor, 'document.read', 'document', scopeOf(doc), { type: 'document', id: documentId });
   if (doc.customerId) {
-    await deps.db.transaction((tx) =>
+    await inTenant(deps.db, actor, (tx) =>
       appendAudit(tx, deps.clock, actor, { action: 'document.read', targetType: 'document', targetId: doc.id }),
     );
   }
-  return loadView(deps.db, doc);
+  return inTenant(deps.db, actor, (tx) => loadView(tx, doc));
 }
 
 export async function listDocuments(
@@ -136,20 +137,22 @@ export async function listDocuments(
 > {
   await authorize(deps, actor, 'document.read', 'document');
   if (opts.docClass && !isDocumentClass(opts.docClass)) throw new AppError('validation_failed', 'unknown document class');
-  const rows = await deps.db
-    .select()
-    .from(documents)
-    .where(
-      and(
-        eq(documents.orgId, actor.orgId),
-        actor.customerId ? and(eq(documents.customerId, actor.customerId), eq(documents.published, true)) : undefined,
-        opts.orderId ? eq(documents.orderId, opts.orderId) : undefined,
-        opts.docClass ? eq(documents.docClass, opts.docClass) : undefined,
-        afterCursor(documents.createdAt, documents.id, opts.cursor),
-      ),
-    )
-    .orderBy(...newestFirst(documents.createdAt, documents.id))
-    .limit(opts.limit + 1);
+  const rows = await inTenant(deps.db, actor, (tx) =>
+    tx
+      .select()
+      .from(documents)
+      .where(
+        and(
+          eq(documents.orgId, actor.orgId),
+          actor.customerId ? and(eq(documents.customerId, actor.customerId), eq(documents.published, true)) : undefined,
+          opts.orderId ? eq(documents.orderId, opts.orderId) : undefined,
+          opts.docClass ? eq(documents.docClass, opts.docClass) : undefined,
+          afterCursor(documents.createdAt, documents.id, opts.cursor),
+        ),
+      )
+      .orderBy(...newestFirst(documents.createdAt, documents.id))
+      .limit(opts.limit + 1),
+  );
   const page = toPage(rows, opts.limit);
   return {
     items: page.items.map((d) => ({
@@ -168,10 +171,12 @@ export async function listDocuments(
 const scopeOf = (doc: DocumentRow) => ({ orgId: doc.orgId, customerId: doc.customerId, published: doc.published });
 
 async function loadInScope(deps: ArchiveDeps, actor: Actor, id: string): Promise<DocumentRow> {
-  const [doc] = await deps.db
-    .select()
-    .from(documents)
-    .where(and(eq(documents.orgId, actor.orgId), eq(documents.id, id)));
+  const [doc] = await inTenant(deps.db, actor, (tx) =>
+    tx
+      .select()
+      .from(documents)
+      .where(and(eq(documents.orgId, actor.orgId), eq(documents.id, id))),
+  );
   if (!doc) throw notFound('document');
   return doc;
 }
@@ -197,7 +202,7 @@ export async function publishDocument(deps: ArchiveDeps, actor: Actor, documentI
   const doc = await loadInScope(deps, actor, documentId);
   await authorize(deps, actor, 'book.publish', 'document', scopeOf(doc), { type: 'document', id: documentId });
   if (!doc.customerId) throw new AppError('validation_failed', 'only a document that belongs to a customer can be published');
-  return deps.db.transaction(async (tx) => {
+  return inTenant(deps.db, actor, async (tx) => {
     const [updated] = (await tx.update(documents).set({ published: true }).where(eq(documents.id, doc.id)).returning()) as [DocumentRow];
     if (!doc.published) {
       await appendAudit(tx, deps.clock, actor, { action: 'document.publish', targetType: 'document', targetId: doc.id });

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestArchive, makeTestArchive } from '../../test/support/fixtures.js';
+import { makeTestArchive, type TestArchive } from '../../test/support/fixtures.js';
 import { tiers } from '../../test/support/tiers.js';
 import { jobs } from '../schema.js';
 import { claimJob, completeJob, enqueueJob, failJob, jobCounts, requeueStale } from './queue.js';

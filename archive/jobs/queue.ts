@@ -74,7 +74,10 @@ export async function failJob(db: Db, job: JobRow, error: string, now: Date): Pr
 }
 
 export async function reportProgress(db: Db, id: string, progress: Record<string, unknown>, clock: Clock): Promise<void> {
-  await db.update(jobs).set({ progress, updatedAt: clock.now() }).where(and(eq(jobs.id, id), eq(jobs.status, 'running')));
+  await db
+    .update(jobs)
+    .set({ progress, updatedAt: clock.now() })
+    .where(and(eq(jobs.id, id), eq(jobs.status, 'running')));
 }
 
 /**

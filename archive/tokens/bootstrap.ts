@@ -5,6 +5,7 @@ import { systemActor } from '../../policies/actor.js';
 import { appendAudit } from '../audit/append.js';
 import type { Db } from '../db.js';
 import { organizations } from '../schema.js';
+import { inSystem } from '../tenancy.js';
 import { ensureUser, issueToken } from './tokens.js';
 
 /**
@@ -13,7 +14,7 @@ import { ensureUser, issueToken } from './tokens.js';
  * valid until revoked), since a token can never be shown twice.
  */
 export async function bootstrap(db: Db, clock: Clock, input: { orgName: string; email: string }) {
-  return db.transaction(async (tx) => {
+  return inSystem(db, async (tx) => {
     const [found] = await tx.select().from(organizations).where(eq(organizations.name, input.orgName));
     const orgId = found?.id ?? newId();
     if (!found) await tx.insert(organizations).values({ id: orgId, name: input.orgName });

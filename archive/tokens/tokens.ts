@@ -11,6 +11,7 @@ import { requireCustomer } from '../customers/customers.js';
 import type { Db } from '../db.js';
 import type { ArchiveDeps } from '../deps.js';
 import { apiTokens, users } from '../schema.js';
+import { inSystem, inTenant } from '../tenancy.js';
 
 const TOKEN_PREFIX = 'arkiv_';
 
@@ -78,13 +79,13 @@ export async function createToken(
   const customerId = input.role === 'customer' ? (input.customerId ?? null) : null;
   if (input.role === 'customer') {
     if (!customerId) throw new AppError('validation_failed', 'a customer token needs the customerId it is limited to');
-    await requireCustomer(deps, actor.orgId, customerId).catch(() => {
+    await inTenant(deps.db, actor, (tx) => requireCustomer(tx, actor.orgId, customerId)).catch(() => {
       throw new AppError('validation_failed', 'the customer does not exist');
     });
   } else if (input.customerId) {
     throw new AppError('validation_failed', 'customerId applies to customer tokens only');
   }
-  return deps.db.transaction(async (tx) => {
+  return inTenant(deps.db, actor, async (tx) => {
     const userId = await ensureUser(tx, actor.orgId, input.email, input.role, customerId);
     const expiresAt = input.expiresInDays ? new Date(deps.clock.now().getTime() + input.expiresInDays * 86_400_000) : null;
     const { row, secret } = await issueToken(tx, { orgId: actor.orgId, userId, name: input.name, role: input.role, expiresAt });
@@ -100,18 +101,20 @@ export async function createToken(
 
 export async function listTokens(deps: ArchiveDeps, actor: Actor) {
   await authorize(deps, actor, 'token.manage', 'token');
-  const rows = await deps.db
-    .select({ token: apiTokens, email: users.email })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(eq(apiTokens.orgId, actor.orgId))
-    .orderBy(desc(apiTokens.createdAt));
+  const rows = await inTenant(deps.db, actor, (tx) =>
+    tx
+      .select({ token: apiTokens, email: users.email })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(eq(apiTokens.orgId, actor.orgId))
+      .orderBy(desc(apiTokens.createdAt)),
+  );
   return rows.map((r) => view(r.token, r.email));
 }
 
 export async function revokeToken(deps: ArchiveDeps, actor: Actor, id: string) {
   await authorize(deps, actor, 'token.manage', 'token');
-  await deps.db.transaction(async (tx) => {
+  await inTenant(deps.db, actor, async (tx) => {
     const [row] = await tx
       .update(apiTokens)
       .set({ revokedAt: deps.clock.now() })
@@ -122,14 +125,20 @@ export async function revokeToken(deps: ArchiveDeps, actor: Actor, id: string) {
   });
 }
 
-/** Resolves a bearer secret to its token row, if it is live. */
+/**
+ * Resolves a bearer secret to its token row, if it is live. The organization is not known yet,
+ * so this one lookup runs in the system context, by the hash only.
+ */
 export async function findLiveToken(db: Db, clock: Clock, secret: string) {
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
-  const [row] = await db
-    .select({ token: apiTokens, customerId: users.customerId })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(eq(apiTokens.tokenHash, hashToken(secret)));
+  const [row] = await inSystem(db, (tx) =>
+    tx
+      .select({ token: apiTokens, customerId: users.customerId, disabledAt: users.disabledAt })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(eq(apiTokens.tokenHash, hashToken(secret))),
+  );
+  if (row?.disabledAt) return null;
   if (!row || row.token.revokedAt) return null;
   if (row.token.expiresAt && row.token.expiresAt.getTime() <= clock.now().getTime()) return null;
   return row;

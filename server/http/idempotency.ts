@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Db } from '../../archive/db.js';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../../archive/idempotency.js';
+import { inTenant } from '../../archive/tenancy.js';
 import { AppError } from '../../core/errors.js';
 import type { AppEnv } from './env.js';
 
@@ -23,21 +24,22 @@ export async function withIdempotency(
     return c.json(result.body as object, result.status);
   }
   if (key.length > 255) throw new AppError('bad_request', 'Idempotency-Key is too long');
-  const orgId = c.get('actor').orgId;
+  const actor = c.get('actor');
+  const orgId = actor.orgId;
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([c.req.method, c.req.path, ...fingerprintParts]))
     .digest('hex');
-  const claim = await claimIdempotencyKey(db, orgId, key, fingerprint);
+  const claim = await inTenant(db, actor, (tx) => claimIdempotencyKey(tx, orgId, key, fingerprint));
   if (claim.kind === 'replay') {
     c.header('Idempotent-Replayed', 'true');
     return c.json(claim.response as object, claim.status as ContentfulStatusCode);
   }
   try {
     const result = await run();
-    await completeIdempotencyKey(db, orgId, key, result.status, result.body);
+    await inTenant(db, actor, (tx) => completeIdempotencyKey(tx, orgId, key, result.status, result.body));
     return c.json(result.body as object, result.status);
   } catch (err) {
-    await releaseIdempotencyKey(db, orgId, key);
+    await inTenant(db, actor, (tx) => releaseIdempotencyKey(tx, orgId, key));
     throw err;
   }
 }

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import { claimJob, completeJob, failJob, jobCounts, reportProgress, requeueStale } from '../../archive/jobs/queue.js';
-import type { JobDefinition } from '../../archive/jobs/job-definition.js';
 import type { ArchiveDeps } from '../../archive/deps.js';
+import type { JobDefinition } from '../../archive/jobs/job-definition.js';
+import { claimJob, completeJob, failJob, jobCounts, reportProgress, requeueStale } from '../../archive/jobs/queue.js';
+import { inSystem } from '../../archive/tenancy.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 
@@ -28,8 +29,10 @@ export function startJobRunner(options: JobRunnerOptions) {
 
   async function runOnce(): Promise<boolean> {
     const now = deps.clock.now();
-    await requeueStale(deps.db, now, 15 * 60_000);
-    const job = await claimJob(deps.db, workerId, [...byKind.keys()], now);
+    const job = await inSystem(deps.db, async (tx) => {
+      await requeueStale(tx, now, 15 * 60_000);
+      return claimJob(tx, workerId, [...byKind.keys()], now);
+    });
     if (!job) return false;
     const def = byKind.get(job.kind);
     const log = logger.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
@@ -41,12 +44,13 @@ export function startJobRunner(options: JobRunnerOptions) {
         orgId: job.orgId,
         attempt: job.attempts,
         deps,
-        progress: (p) => reportProgress(deps.db, job.id, p, deps.clock),
+        progress: (p) => inSystem(deps.db, (tx) => reportProgress(tx, job.id, p, deps.clock)),
       });
-      await completeJob(deps.db, job.id, deps.clock.now());
+      await inSystem(deps.db, (tx) => completeJob(tx, job.id, deps.clock.now()));
       log.info('job succeeded');
     } catch (err) {
-      const outcome = await failJob(deps.db, job, err instanceof Error ? err.message : String(err), deps.clock.now());
+      const message = err instanceof Error ? err.message : String(err);
+      const outcome = await inSystem(deps.db, (tx) => failJob(tx, job, message, deps.clock.now()));
       log.warn({ err, outcome }, 'job failed');
     }
     await options.afterJob?.(job.orgId).catch((err: unknown) => log.error({ err }, 'after-job hook failed'));
@@ -57,7 +61,7 @@ export function startJobRunner(options: JobRunnerOptions) {
   async function refreshGauge() {
     if (!options.metrics) return;
     options.metrics.jobs.reset();
-    for (const c of await jobCounts(deps.db)) options.metrics.jobs.set({ kind: c.kind, status: c.status }, c.count);
+    for (const c of await inSystem(deps.db, jobCounts)) options.metrics.jobs.set({ kind: c.kind, status: c.status }, c.count);
   }
 
   async function loop() {

@@ -77,6 +77,7 @@ describe.each(tiers)('kill -9 during 50 concurrent uploads ($name tier)', (tier)
     server = await startServerProcess(t.env);
     // PGlite allows one process: read the database directly while the server is down.
     await server.stop();
+    expect(server.exitCode, `graceful stop after recovery:\n${server.output()}`).toBe(0);
     const rows = await artifactRows(t, org.orgId);
     const verify = await runCli(t.env, ['audit', 'verify', '--json']);
     expect(verify.code, `audit verify after the crash:\n${verify.stdout}\n${verify.stderr}`).toBe(0);

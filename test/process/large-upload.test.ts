@@ -14,7 +14,7 @@ import {
   upload,
   writePseudoRandomFile,
 } from '../support/server-process.js';
-import { tiers } from '../support/tiers.js';
+import { type Tier, tiers } from '../support/tiers.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -34,7 +34,31 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(() => rm(fileDir, { recursive: true, force: true }));
 
-describe.each(tiers)('a 1 GiB file through a real server process ($name tier)', (tier) => {
+/**
+ * The upload path must not buffer. Measured per object store: with PostgreSQL as the database the
+ * whole server stays under 200 MiB. The embedded tier's PGlite alone holds ~350 MiB (a WASM heap
+ * sized for its fixed 128 MB shared_buffers), so there only the growth caused by the transfer is
+ * bounded.
+ */
+interface Variant {
+  label: string;
+  tier: Tier;
+  absoluteLimit: boolean;
+}
+const variants: Variant[] = tiers.flatMap((tier): Variant[] =>
+  tier.name === 'embedded'
+    ? [{ label: 'PGlite + filesystem store', tier, absoluteLimit: false }]
+    : [
+        {
+          label: 'PostgreSQL + filesystem store',
+          tier: { name: 'services', databaseUrl: tier.databaseUrl as string },
+          absoluteLimit: true,
+        },
+        { label: 'PostgreSQL + Ceph RGW S3 store', tier, absoluteLimit: true },
+      ],
+);
+
+describe.each(variants)('a 1 GiB file through a real server process ($label)', ({ tier, absoluteLimit }) => {
   let t: TierEnv;
   let server: ServerProcess;
   let token: string;
@@ -76,8 +100,10 @@ describe.each(tiers)('a 1 GiB file through a real server process ($name tier)', 
     // Soft: every memory figure is reported, not only the first one over its limit.
     expect.soft(upRss.peakBytes - idle, 'RSS growth over idle during the upload').toBeLessThan(GROWTH_LIMIT);
     expect.soft(downRss.peakBytes - idle, 'RSS growth over idle during the download').toBeLessThan(GROWTH_LIMIT);
-    expect.soft(upRss.peakBytes, 'peak server RSS during the upload').toBeLessThan(RSS_LIMIT);
-    expect.soft(downRss.peakBytes, 'peak server RSS during the download').toBeLessThan(RSS_LIMIT);
+    if (absoluteLimit) {
+      expect.soft(upRss.peakBytes, 'peak server RSS during the upload').toBeLessThan(RSS_LIMIT);
+      expect.soft(downRss.peakBytes, 'peak server RSS during the download').toBeLessThan(RSS_LIMIT);
+    }
   }, 300_000);
 });
 

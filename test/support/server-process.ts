@@ -21,6 +21,12 @@ const bin = join(repoRoot, 'bin', 'arkiv.mjs');
 
 export type ServerEnv = Record<string, string>;
 
+/** Servers still running when the test process exits (a crashed or interrupted run) go with it. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /** Only what a process needs from ours: the test runner's own DATABASE_URL/S3_* must not leak in. */
 function childEnv(env: ServerEnv): NodeJS.ProcessEnv {
   const inherited = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'TZ'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : []));
@@ -57,7 +63,13 @@ export async function startServerProcess(env: ServerEnv, options: { readyTimeout
   };
   // Both pipes are drained for the whole life of the process: a full pipe would stall its logger.
   createInterface({ input: child.stderr as Readable }).on('line', keep);
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  live.add(child);
+  const exited = new Promise<void>((done) =>
+    child.once('exit', () => {
+      live.delete(child);
+      done();
+    }),
+  );
   try {
     return await attach(child, exited, lines, keep, options.readyTimeoutMs ?? 90_000);
   } catch (err) {
@@ -122,8 +134,8 @@ async function waitReady(baseUrl: string, child: ChildProcess, lines: string[], 
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited while starting:\n${lines.join('\n')}`);
     const res = await fetch(`${baseUrl}/readyz`).catch(() => null);
-    if (res?.status === 200) return;
     await res?.body?.cancel();
+    if (res?.status === 200) return;
     await sleep(100);
   }
   throw new Error(`server not ready within ${timeoutMs} ms:\n${lines.join('\n')}`);
@@ -200,22 +212,27 @@ export interface TierEnv {
  */
 export async function makeTierEnv(tier: Tier): Promise<TierEnv> {
   const dataDir = await mkdtemp(join(tmpdir(), 'arkiv-proc-'));
-  if (!tier.databaseUrl || !tier.s3) {
+  if (!tier.databaseUrl) {
     return { tier, env: { ARKIV_DATA_DIR: dataDir }, dataDir, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
   }
   const serverUrl = tier.databaseUrl;
   const databaseUrl = await freshPostgresDatabase(serverUrl);
-  const bucket = uniqueName('arkiv-proc-');
+  // A tier without S3 settings is PostgreSQL + the filesystem store.
+  const bucket = tier.s3 ? uniqueName('arkiv-proc-') : undefined;
   const env: ServerEnv = {
     ARKIV_DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
-    S3_ENDPOINT: tier.s3.endPoint,
-    S3_REGION: tier.s3.region,
-    S3_BUCKET: bucket,
-    S3_ACCESS_KEY_ID: tier.s3.accessKey,
-    S3_SECRET_ACCESS_KEY: tier.s3.secretKey,
-    S3_FORCE_PATH_STYLE: String(tier.s3.forcePathStyle),
-    S3_CREATE_BUCKET: 'true',
+    ...(tier.s3
+      ? {
+          S3_ENDPOINT: tier.s3.endPoint,
+          S3_REGION: tier.s3.region,
+          S3_BUCKET: bucket,
+          S3_ACCESS_KEY_ID: tier.s3.accessKey,
+          S3_SECRET_ACCESS_KEY: tier.s3.secretKey,
+          S3_FORCE_PATH_STYLE: String(tier.s3.forcePathStyle),
+          S3_CREATE_BUCKET: 'true',
+        }
+      : {}),
   };
   return {
     tier,
