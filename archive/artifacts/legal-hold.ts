@@ -17,7 +17,7 @@ import { findArtifactInScope } from './find-artifact.js';
 export async function setLegalHold(deps: ArchiveDeps, actor: Actor, sha256: string, on: boolean, reason: string) {
   const row = await inTenant(deps.db, actor, (tx) => findArtifactInScope(tx, actor, sha256));
   if (!row || row.disposedAt) throw notFound('artifact');
-  await authorize(deps, actor, 'legal_hold.set', 'artifact', { orgId: row.orgId }, { type: 'artifact', id: sha256 });
+  await authorize(deps, actor, 'legal_hold.set', 'artifact', { orgId: row.orgId, customerId: actor.customerId, published: true }, { type: 'artifact', id: sha256 });
   await deps.store.setLegalHold({ key: row.storageKey, versionId: row.versionId }, on);
   return inTenant(deps.db, actor, async (tx) => {
     const [updated] = await tx.update(artifacts).set({ legalHold: on }).where(eq(artifacts.id, row.id)).returning();

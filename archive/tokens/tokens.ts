@@ -113,14 +113,20 @@ export async function listTokens(deps: ArchiveDeps, actor: Actor) {
 }
 
 export async function revokeToken(deps: ArchiveDeps, actor: Actor, id: string) {
-  await authorize(deps, actor, 'token.manage', 'token');
+  // Look up first: a token of another organization is "not found", whatever the caller's role.
+  const [existing] = await inTenant(deps.db, actor, (tx) =>
+    tx
+      .select({ id: apiTokens.id })
+      .from(apiTokens)
+      .where(and(eq(apiTokens.orgId, actor.orgId), eq(apiTokens.id, id))),
+  );
+  if (!existing) throw notFound('token');
+  await authorize(deps, actor, 'token.manage', 'token', { orgId: actor.orgId }, { type: 'token', id });
   await inTenant(deps.db, actor, async (tx) => {
-    const [row] = await tx
+    await tx
       .update(apiTokens)
       .set({ revokedAt: deps.clock.now() })
-      .where(and(eq(apiTokens.orgId, actor.orgId), eq(apiTokens.id, id)))
-      .returning();
-    if (!row) throw notFound('token');
+      .where(and(eq(apiTokens.orgId, actor.orgId), eq(apiTokens.id, id)));
     await appendAudit(tx, deps.clock, actor, { action: 'token.revoke', targetType: 'token', targetId: id });
   });
 }

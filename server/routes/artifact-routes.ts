@@ -111,6 +111,7 @@ function documentBinaryRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerPath({
     method: 'post',
     path: '/api/v1/artifacts',
+    'x-arkiv-permission': 'artifact.create',
     tags: ['artifacts'],
     summary: 'Upload a file as a content-addressed, retention-locked artifact',
     description:
@@ -130,6 +131,7 @@ function documentBinaryRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/api/v1/artifacts/{sha256}',
+    'x-arkiv-permission': 'artifact.read',
     tags: ['artifacts'],
     summary: 'Download an artifact (also HEAD); supports Range, ETag and Repr-Digest. Every read is audited.',
     security,
@@ -144,6 +146,7 @@ function documentBinaryRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerPath({
     method: 'delete',
     path: '/api/v1/artifacts/{sha256}',
+    'x-arkiv-permission': 'artifact.delete',
     tags: ['artifacts'],
     summary: 'Dispose of an artifact after its retention; refused (409 retention_locked / legal_hold_active) before',
     security,
@@ -153,6 +156,7 @@ function documentBinaryRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerPath({
     method: 'put',
     path: '/api/v1/artifacts/{sha256}/legal-hold',
+    'x-arkiv-permission': 'legal_hold.set',
     tags: ['artifacts'],
     summary: 'Place or release a legal hold (admin)',
     security,

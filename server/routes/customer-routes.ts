@@ -15,6 +15,7 @@ export function customerRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDeps)
     createRoute({
       method: 'post',
       path: '/api/v1/customers',
+      'x-arkiv-permission': 'customer.manage',
       tags: ['customers'],
       security,
       summary: 'Create a customer',
@@ -33,6 +34,7 @@ export function customerRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDeps)
     createRoute({
       method: 'get',
       path: '/api/v1/customers',
+      'x-arkiv-permission': 'customer.read',
       tags: ['customers'],
       security,
       summary: 'List customers',
@@ -45,6 +47,7 @@ export function customerRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDeps)
     createRoute({
       method: 'get',
       path: '/api/v1/customers/{id}',
+      'x-arkiv-permission': 'customer.read',
       tags: ['customers'],
       security,
       summary: 'A customer',
@@ -58,6 +61,7 @@ export function customerRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDeps)
     createRoute({
       method: 'post',
       path: '/api/v1/orders',
+      'x-arkiv-permission': 'order.manage',
       tags: ['orders'],
       security,
       summary: "Create an order (a customer's purchase order)",
@@ -76,6 +80,7 @@ export function customerRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDeps)
     createRoute({
       method: 'get',
       path: '/api/v1/orders',
+      'x-arkiv-permission': 'order.read',
       tags: ['orders'],
       security,
       summary: 'List orders',
@@ -88,6 +93,7 @@ export function customerRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDeps)
     createRoute({
       method: 'get',
       path: '/api/v1/orders/{id}',
+      'x-arkiv-permission': 'order.read',
       tags: ['orders'],
       security,
       summary: 'An order',

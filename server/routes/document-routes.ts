@@ -14,6 +14,7 @@ export function documentRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDeps)
     createRoute({
       method: 'post',
       path: '/api/v1/documents',
+      'x-arkiv-permission': 'document.create',
       tags,
       security,
       summary: 'Create a document from an uploaded artifact (revision 1)',
@@ -33,6 +34,7 @@ export function documentRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDeps)
     createRoute({
       method: 'get',
       path: '/api/v1/documents',
+      'x-arkiv-permission': 'document.read',
       tags,
       security,
       summary: 'List documents (newest first)',
@@ -49,6 +51,7 @@ export function documentRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDeps)
     createRoute({
       method: 'get',
       path: '/api/v1/documents/{id}',
+      'x-arkiv-permission': 'document.read',
       tags,
       security,
       summary: 'A document with all its revisions',
@@ -62,6 +65,7 @@ export function documentRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDeps)
     createRoute({
       method: 'post',
       path: '/api/v1/documents/{id}/revisions',
+      'x-arkiv-permission': 'document.create',
       tags,
       security,
       summary: 'Add a revision (a new artifact); earlier revisions are never changed',
@@ -85,6 +89,7 @@ export function documentRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDeps)
     createRoute({
       method: 'post',
       path: '/api/v1/documents/{id}/publish',
+      'x-arkiv-permission': 'book.publish',
       tags,
       security,
       summary: 'Release a document to its customer (customer users see published documents only)',

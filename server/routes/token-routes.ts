@@ -13,6 +13,7 @@ export function tokenRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDeps): v
     createRoute({
       method: 'post',
       path: '/api/v1/tokens',
+      'x-arkiv-permission': 'token.manage',
       tags,
       security,
       summary: 'Issue an API token for a user (admin). The secret is in this response only.',
@@ -25,6 +26,7 @@ export function tokenRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDeps): v
     createRoute({
       method: 'get',
       path: '/api/v1/tokens',
+      'x-arkiv-permission': 'token.manage',
       tags,
       security,
       summary: "List the organization's tokens (never their secrets)",
@@ -36,6 +38,7 @@ export function tokenRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDeps): v
     createRoute({
       method: 'delete',
       path: '/api/v1/tokens/{id}',
+      'x-arkiv-permission': 'token.manage',
       tags,
       security,
       summary: 'Revoke a token',

@@ -1,0 +1,219 @@
+/**
+ * Every API route × every role × own organization / foreign organization / foreign customer,
+ * generated from the OpenAPI document and the permission matrix in policies/. Each operation
+ * declares the permission it needs (`x-arkiv-permission`; `public` for sign-in routes); a route
+ * without one fails this test, so new routes are covered as they are added.
+ *
+ * Expected: own scope + permitted → not 401/403/404; own scope + not permitted → 403; anything
+ * of another organization or (for customer users) another customer → 404, never 403.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Permission, type Role, roleHas, roles } from '../../policies/roles.js';
+import { makeTestApp, type TestApp } from '../support/app.js';
+import { tiers } from '../support/tiers.js';
+
+interface Operation {
+  method: string;
+  path: string;
+  permission: Permission | 'public';
+}
+
+interface World {
+  orgId: string;
+  adminToken: string;
+  customer: string;
+  otherCustomer: string;
+  order: string;
+  otherCustomerOrder: string;
+  document: string;
+  otherCustomerDocument: string;
+  artifact: string;
+  otherCustomerArtifact: string;
+}
+
+type Variant = 'own' | 'foreign-org' | 'foreign-customer';
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
+const json = (r: Response): Promise<any> => r.json();
+
+describe.each(tiers)('permission matrix ($name tier)', (tier) => {
+  let t: TestApp;
+  let a: World;
+  let b: World;
+  const tokens = new Map<Role, string>();
+  let operations: Operation[] = [];
+
+  beforeAll(async () => {
+    t = await makeTestApp(tier);
+    a = await seedWorld(t);
+    b = await seedWorld(t);
+    for (const role of roles) tokens.set(role, await tokenFor(t, a, role));
+    const doc = (await json(await t.app.request('/openapi.json'))) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    operations = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/api/v1/'))
+      .flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, op]) => ({ method, path, permission: op['x-arkiv-permission'] as Permission | 'public' })),
+      );
+  }, 180_000);
+  afterAll(() => t?.cleanup());
+
+  it('has a declared permission on every API operation', () => {
+    expect(operations.length).toBeGreaterThan(10);
+    expect(operations.filter((op) => !op.permission).map((op) => `${op.method} ${op.path}`)).toEqual([]);
+  });
+
+  it('answers every route × role × scope as the policy says', async () => {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const op of operations.filter((o) => o.permission !== 'public')) {
+      for (const role of roles) {
+        const variants: Variant[] = op.path.includes('{') ? ['own', 'foreign-org'] : ['own'];
+        if (role === 'customer' && op.path.includes('{')) variants.push('foreign-customer');
+        for (const variant of variants) {
+          const world = variant === 'foreign-org' ? b : a;
+          const url = fillPath(op.path, world, variant === 'foreign-customer');
+          const res = await send(t, tokens.get(role) as string, op, url, world === a ? a : b);
+          const permitted = roleHas(role, op.permission as Permission);
+          const expectation = expected(variant, permitted, op, role);
+          checked++;
+          if (!expectation.ok(res.status)) {
+            failures.push(`${role} ${variant} ${op.method.toUpperCase()} ${url} → ${res.status} (expected ${expectation.text})`);
+          }
+          if (variant === 'own' && res.status === 200 && op.method === 'get' && !op.path.includes('{')) {
+            const body = await res.text();
+            for (const id of [b.customer, b.document, b.order, b.artifact]) {
+              if (body.includes(id)) failures.push(`${role} ${op.path} lists ${id} of another organization`);
+            }
+            if (role === 'customer') {
+              for (const id of [a.otherCustomer, a.otherCustomerDocument, a.otherCustomerOrder]) {
+                if (body.includes(id)) failures.push(`customer ${op.path} lists ${id} of another customer`);
+              }
+            }
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(100);
+  }, 300_000);
+});
+
+/** Records of the supplier itself, not of any customer: outside every customer user's scope. */
+const supplierOnlyKinds = new Set(['tokens']);
+
+function expected(variant: Variant, permitted: boolean, op: Operation, role: Role): { ok: (s: number) => boolean; text: string } {
+  const supplierOnly = supplierOnlyKinds.has(op.path.split('/')[3] ?? '') && op.path.includes('{');
+  if (variant !== 'own' || (role === 'customer' && supplierOnly)) {
+    // A collection write with a foreign id in its body is answered 400/404: never created, never 403.
+    return { ok: (s) => s === 404, text: '404' };
+  }
+  if (!permitted) return { ok: (s) => s === 403, text: '403' };
+  if (op.method === 'delete' && op.path.startsWith('/api/v1/artifacts')) return { ok: (s) => s === 409, text: '409 retention_locked' };
+  return { ok: (s) => s < 400 || s === 409, text: '2xx' };
+}
+
+/** Fills path parameters with the world's resources; `otherCustomer` picks the sibling customer's. */
+function fillPath(path: string, w: World, otherCustomer: boolean): string {
+  const kind = path.split('/')[3];
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (name === 'sha256') return otherCustomer ? w.otherCustomerArtifact : w.artifact;
+    if (kind === 'documents') return otherCustomer ? w.otherCustomerDocument : w.document;
+    if (kind === 'customers') return otherCustomer ? w.otherCustomer : w.customer;
+    if (kind === 'orders') return otherCustomer ? w.otherCustomerOrder : w.order;
+    if (kind === 'tokens') return `__token__`;
+    throw new Error(`permission matrix: no resource factory for {${name}} in ${path}; add one`);
+  });
+}
+
+async function send(t: TestApp, token: string, op: Operation, url: string, world: World): Promise<Response> {
+  if (url.includes('__token__')) url = url.replace('__token__', await freshTokenId(t, world));
+  const method = op.method.toUpperCase();
+  if (op.method === 'post' && op.path === '/api/v1/artifacts') {
+    return t.call(token, url, { method, body: randomBytes(32) });
+  }
+  const body = sampleBody(op, world);
+  return t.call(token, url, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+}
+
+/** A valid body for each JSON write; a new write route needs its sample here. */
+function sampleBody(op: Operation, w: World): unknown {
+  const key = `${op.method} ${op.path}`;
+  const unique = randomBytes(4).toString('hex');
+  const bodies: Record<string, unknown> = {
+    'post /api/v1/customers': { name: `Customer ${unique}` },
+    'post /api/v1/orders': { customerId: w.customer, number: `PO-${unique}` },
+    'post /api/v1/documents': { artifactSha256: w.artifact, docClass: 'coc', title: `Doc ${unique}`, customerId: w.customer },
+    'post /api/v1/documents/{id}/revisions': { artifactSha256: w.artifact, note: 'matrix' },
+    'post /api/v1/documents/{id}/publish': undefined,
+    'post /api/v1/tokens': { name: 'matrix', role: 'auditor', email: `m-${unique}@example.com` },
+    'put /api/v1/artifacts/{sha256}/legal-hold': { on: false, reason: 'permission matrix' },
+  };
+  if (op.method === 'get' || op.method === 'delete' || op.method === 'head') return undefined;
+  if (!(key in bodies)) throw new Error(`permission matrix: add a sample body for ${key}`);
+  return bodies[key];
+}
+
+async function seedWorld(t: TestApp): Promise<World> {
+  const { orgId, token } = await t.newOrg();
+  const post = async (path: string, body: unknown) =>
+    json(await t.call(token, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  const upload = async () => {
+    const bytes = randomBytes(256);
+    await t.call(token, '/api/v1/artifacts?docClass=coc', { method: 'POST', body: bytes });
+    return createHash('sha256').update(bytes).digest('hex');
+  };
+  const customer = (await post('/api/v1/customers', { name: 'Customer one' })).id;
+  const otherCustomer = (await post('/api/v1/customers', { name: 'Customer two' })).id;
+  const order = (await post('/api/v1/orders', { customerId: customer, number: `PO-${randomBytes(4).toString('hex')}` })).id;
+  const otherCustomerOrder = (await post('/api/v1/orders', { customerId: otherCustomer, number: `PO-${randomBytes(4).toString('hex')}` }))
+    .id;
+  const artifact = await upload();
+  const otherCustomerArtifact = await upload();
+  const document = (await post('/api/v1/documents', { artifactSha256: artifact, docClass: 'coc', title: 'CoC', orderId: order })).id;
+  const otherCustomerDocument = (
+    await post('/api/v1/documents', { artifactSha256: otherCustomerArtifact, docClass: 'coc', title: 'CoC 2', orderId: otherCustomerOrder })
+  ).id;
+  await post(`/api/v1/documents/${document}/publish`, {});
+  await post(`/api/v1/documents/${otherCustomerDocument}/publish`, {});
+  return {
+    orgId,
+    adminToken: token,
+    customer,
+    otherCustomer,
+    order,
+    otherCustomerOrder,
+    document,
+    otherCustomerDocument,
+    artifact,
+    otherCustomerArtifact,
+  };
+}
+
+async function tokenFor(t: TestApp, w: World, role: Role): Promise<string> {
+  const body = {
+    name: role,
+    role,
+    email: `${role}-${randomBytes(3).toString('hex')}@example.com`,
+    ...(role === 'customer' ? { customerId: w.customer } : {}),
+  };
+  const res = await t.call(w.adminToken, '/api/v1/tokens', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return (await json(res)).token;
+}
+
+async function freshTokenId(t: TestApp, w: World): Promise<string> {
+  const res = await t.call(w.adminToken, '/api/v1/tokens', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'victim', role: 'auditor', email: `v-${randomBytes(3).toString('hex')}@example.com` }),
+  });
+  return (await json(res)).id;
+}
