@@ -131,6 +131,8 @@ export const apiTokens = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+    /** Last TOTP step-up made with this token: a short-lived grant for signing and legal holds. */
+    stepUpAt: timestamp('step_up_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
   },
   (t) => [index('api_tokens_org').on(t.orgId)],

@@ -8,6 +8,9 @@ export type ErrorCode =
   | 'validation_failed'
   | 'unauthenticated'
   | 'forbidden'
+  | 'csrf_failed'
+  | 'step_up_required'
+  | 'too_many_requests'
   | 'not_found'
   | 'conflict'
   | 'digest_mismatch'
@@ -28,6 +31,9 @@ const statusByCode: Record<ErrorCode, number> = {
   validation_failed: 400,
   unauthenticated: 401,
   forbidden: 403,
+  csrf_failed: 403,
+  step_up_required: 403,
+  too_many_requests: 429,
   not_found: 404,
   conflict: 409,
   digest_mismatch: 400,

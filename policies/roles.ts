@@ -23,6 +23,7 @@ export const permissions = [
   'audit.read',
   'user.manage',
   'token.manage',
+  'magic_link.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -38,6 +39,7 @@ const matrix: Record<Role, ReadonlySet<Permission>> = {
     'customer.manage',
     'order.manage',
     'book.publish',
+    'magic_link.manage',
   ]),
   signatory: new Set<Permission>([...staffRead, 'signature.create']),
   auditor: new Set<Permission>([...staffRead, 'integrity.run', 'audit.read']),

@@ -2,25 +2,41 @@ import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
+import { findProviderByIssuer } from '../archive/identity/identity-providers.js';
 import { AppError } from '../core/errors.js';
-import { bearerAuth } from './http/auth.js';
+import { ephemeralKeys, type IdentityOptions } from './auth/identity-options.js';
+import { createOidcVerifier } from './auth/oidc.js';
+import { authenticate } from './http/auth.js';
 import type { AppEnv } from './http/env.js';
 import { errorBody, toErrorResponse } from './http/errors.js';
 import type { Logger } from './logger.js';
 import { artifactRoutes } from './routes/artifact-routes.js';
+import { authRoutes, publicAuthRoutes } from './routes/auth-routes.js';
 import { customerRoutes } from './routes/customer-routes.js';
 import { documentRoutes } from './routes/document-routes.js';
+import { magicLinkRoutes } from './routes/magic-link-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { tokenRoutes } from './routes/token-routes.js';
+import { userRoutes } from './routes/user-routes.js';
 
 export interface AppDeps extends RouteDeps {
   logger: Logger;
   version: string;
+  /** Keys and sign-in settings; omitted in tests and tools: throwaway keys, development cookies. */
+  identity?: Partial<Omit<IdentityOptions, 'oidc'>>;
 }
 
 /** The HTTP application. Everything it uses comes in through `deps`; nothing is global. */
 export function createApp(deps: AppDeps) {
+  const identity: IdentityOptions = {
+    ...ephemeralKeys(),
+    secureCookies: false,
+    trustProxy: false,
+    publicUrl: 'http://localhost:8080',
+    ...deps.identity,
+    oidc: createOidcVerifier({ clock: deps.archive.clock, findProvider: (issuer) => findProviderByIssuer(deps.archive.db, issuer) }),
+  };
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -48,13 +64,28 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => c.json(errorBody('not_found', 'no such route'), 404));
 
   opsRoutes(app, deps);
-  app.use('/api/v1/*', bearerAuth(deps.archive));
+  // Sign-in routes answer before the wall below; everything else under /api/v1 is behind it.
+  publicAuthRoutes(app, deps, identity);
+  app.use('/api/v1/*', authenticate(deps.archive, identity));
+  authRoutes(app, deps, identity);
   artifactRoutes(app, deps);
   documentRoutes(app, deps);
   customerRoutes(app, deps);
   tokenRoutes(app, deps);
+  userRoutes(app, deps);
+  magicLinkRoutes(app, deps, identity.publicUrl);
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token (arkiv_…) or an OIDC access token of a bound identity provider',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'arkiv_session',
+    description: 'Portal session; writes also need the X-CSRF-Token header',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -37,6 +37,12 @@ const schema = z
     MEILI_API_KEY: z.string().optional(),
     MQTT_URL: z.string().optional(),
     ARKIV_TSA_URL: z.string().url().optional(),
+    /** Signs session cookies (32 bytes, hex or base64); generated into the data dir if unset. */
+    ARKIV_SESSION_KEY: z.string().optional(),
+    /** Believe X-Forwarded-For for the client address: only behind a proxy that overwrites it. */
+    ARKIV_TRUST_PROXY: bool.default(false),
+    /** Base URL of the portal, used in the magic links Arkiv hands out. */
+    ARKIV_PUBLIC_URL: z.string().url().optional(),
     OIDC_ISSUER: z.string().url().optional(),
     OIDC_AUDIENCE: z.string().optional(),
   })

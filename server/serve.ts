@@ -4,6 +4,7 @@ import cron from 'node-cron';
 import { writeCheckpoint, writeCheckpointsForAllOrgs } from '../archive/audit/checkpoint.js';
 import { createApp } from './app.js';
 import { loadAuditSigner } from './audit-key.js';
+import { loadIdentitySettings } from './identity-settings.js';
 import { instrumentStore } from './instrumented-store.js';
 import { jobDefinitions } from './jobs/definitions.js';
 import { startJobRunner } from './jobs/job-runner.js';
@@ -24,7 +25,15 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const metrics = createMetrics();
   const uploads = uploadTracker(metrics);
   const archive = { ...runtime.archive, store: instrumentStore(runtime.store, metrics) };
-  const app = createApp({ archive, database: runtime.database, metrics, uploads, logger, version: packageVersion() });
+  const app = createApp({
+    archive,
+    database: runtime.database,
+    metrics,
+    uploads,
+    logger,
+    version: packageVersion(),
+    identity: await loadIdentitySettings(config, runtime.dataDir),
+  });
 
   const signer = await loadAuditSigner({ configuredKeyPem: config.ARKIV_AUDIT_SIGNING_KEY, dataDir: runtime.dataDir });
   const checkpoint = async () => {

@@ -72,8 +72,8 @@ export class S3BlobStore implements BlobStore {
       secretKey: options.secretKey,
       pathStyle: options.forcePathStyle,
       // minio buffers a whole part in memory (default 64 MiB, and objects up to that size
-      // whole); 8 MiB parts keep a 1 GiB upload's footprint small at the same speed.
-      partSize: 8 * 1024 * 1024,
+      // whole); 5 MiB parts (the S3 minimum) keep a 1 GiB upload's footprint small.
+      partSize: 5 * 1024 * 1024,
       transport: idleTimeoutTransport(useSSL ? https : http, options.requestTimeoutMs ?? 60_000),
     });
   }

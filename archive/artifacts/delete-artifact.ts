@@ -17,7 +17,14 @@ import { findArtifactInScope } from './find-artifact.js';
 export async function deleteArtifact(deps: ArchiveDeps, actor: Actor, sha256: string): Promise<void> {
   const row = await inTenant(deps.db, actor, (tx) => findArtifactInScope(tx, actor, sha256));
   if (!row || row.disposedAt) throw notFound('artifact');
-  await authorize(deps, actor, 'artifact.delete', 'artifact', { orgId: row.orgId, customerId: actor.customerId, published: true }, { type: 'artifact', id: sha256 });
+  await authorize(
+    deps,
+    actor,
+    'artifact.delete',
+    'artifact',
+    { orgId: row.orgId, customerId: actor.customerId, published: true },
+    { type: 'artifact', id: sha256 },
+  );
   const now = deps.clock.now();
   if (!mayDelete({ retainUntil: row.retainUntil, legalHold: row.legalHold }, now)) {
     const code = row.legalHold ? 'legal_hold_active' : 'retention_locked';

@@ -1,4 +1,4 @@
-import { and, eq, exists } from 'drizzle-orm';
+import { and, eq, exists, notExists } from 'drizzle-orm';
 import type { Actor } from '../../policies/actor.js';
 import type { Db } from '../db.js';
 import { artifacts, documentRevisions, documents } from '../schema.js';
@@ -25,6 +25,29 @@ export async function findArtifactInScope(db: Db, actor: Actor, sha256: string):
               eq(documents.published, true),
             ),
           ),
+      ),
+    );
+  }
+  if (actor.orderId) {
+    conditions.push(
+      exists(
+        db
+          .select({ one: documentRevisions.id })
+          .from(documentRevisions)
+          .innerJoin(documents, eq(documents.id, documentRevisions.documentId))
+          .where(and(eq(documentRevisions.artifactId, artifacts.id), eq(documents.orderId, actor.orderId), eq(documents.published, true))),
+      ),
+    );
+  }
+  if (!actor.exportClearance) {
+    // Bytes filed under an export-controlled document are controlled too, whoever asks by hash.
+    conditions.push(
+      notExists(
+        db
+          .select({ one: documentRevisions.id })
+          .from(documentRevisions)
+          .innerJoin(documents, eq(documents.id, documentRevisions.documentId))
+          .where(and(eq(documentRevisions.artifactId, artifacts.id), eq(documents.exportControlled, true))),
       ),
     );
   }

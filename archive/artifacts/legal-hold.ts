@@ -5,6 +5,7 @@ import type { Actor } from '../../policies/actor.js';
 import { authorize } from '../access.js';
 import { appendAudit } from '../audit/append.js';
 import type { ArchiveDeps } from '../deps.js';
+import { requireFreshStepUp } from '../identity/step-up.js';
 import { artifacts, legalHoldEvents } from '../schema.js';
 import { inTenant } from '../tenancy.js';
 import { artifactView } from './artifact-view.js';
@@ -17,7 +18,16 @@ import { findArtifactInScope } from './find-artifact.js';
 export async function setLegalHold(deps: ArchiveDeps, actor: Actor, sha256: string, on: boolean, reason: string) {
   const row = await inTenant(deps.db, actor, (tx) => findArtifactInScope(tx, actor, sha256));
   if (!row || row.disposedAt) throw notFound('artifact');
-  await authorize(deps, actor, 'legal_hold.set', 'artifact', { orgId: row.orgId, customerId: actor.customerId, published: true }, { type: 'artifact', id: sha256 });
+  await authorize(
+    deps,
+    actor,
+    'legal_hold.set',
+    'artifact',
+    { orgId: row.orgId, customerId: actor.customerId, published: true },
+    { type: 'artifact', id: sha256 },
+  );
+  // A hold blocks disposal and its release re-enables it: both need a second factor just proven.
+  requireFreshStepUp(actor, deps.clock);
   await deps.store.setLegalHold({ key: row.storageKey, versionId: row.versionId }, on);
   return inTenant(deps.db, actor, async (tx) => {
     const [updated] = await tx.update(artifacts).set({ legalHold: on }).where(eq(artifacts.id, row.id)).returning();

@@ -6,6 +6,7 @@ import { authorize } from '../access.js';
 import { appendAudit } from '../audit/append.js';
 import type { Db } from '../db.js';
 import type { ArchiveDeps } from '../deps.js';
+import { revokeOrderAccess } from '../identity/link-revocation.js';
 import { afterCursor, newestFirst, type Page, toPage } from '../pagination.js';
 import { orders } from '../schema.js';
 import { inTenant } from '../tenancy.js';
@@ -66,6 +67,7 @@ export async function listOrders(
         and(
           eq(orders.orgId, actor.orgId),
           customerId ? eq(orders.customerId, customerId) : undefined,
+          actor.orderId ? eq(orders.id, actor.orderId) : undefined,
           afterCursor(orders.createdAt, orders.id, opts.cursor),
         ),
       )
@@ -79,7 +81,14 @@ export async function listOrders(
 export async function getOrder(deps: ArchiveDeps, actor: Actor, id: string) {
   const row = await inTenant(deps.db, actor, (tx) => findOrder(tx, actor.orgId, id));
   if (!row) throw notFound('order');
-  await authorize(deps, actor, 'order.read', 'order', { orgId: row.orgId, customerId: row.customerId }, { type: 'order', id });
+  await authorize(
+    deps,
+    actor,
+    'order.read',
+    'order',
+    { orgId: row.orgId, customerId: row.customerId, orderId: row.id },
+    { type: 'order', id },
+  );
   return view(row);
 }
 
@@ -89,4 +98,29 @@ export async function findOrder(db: Db, orgId: string, id: string): Promise<Orde
     .from(orders)
     .where(and(eq(orders.orgId, orgId), eq(orders.id, id)));
   return row ?? null;
+}
+
+/**
+ * Closes an order. Its customer-facing access ends with it: open magic links for the order are
+ * revoked and sessions opened from them end, in the same transaction as the status change.
+ */
+export async function closeOrder(deps: ArchiveDeps, actor: Actor, id: string) {
+  const row = await inTenant(deps.db, actor, (tx) => findOrder(tx, actor.orgId, id));
+  if (!row) throw notFound('order');
+  await authorize(
+    deps,
+    actor,
+    'order.manage',
+    'order',
+    { orgId: row.orgId, customerId: row.customerId, orderId: row.id },
+    { type: 'order', id },
+  );
+  return inTenant(deps.db, actor, async (tx) => {
+    const [updated] = (await tx.update(orders).set({ status: 'closed' }).where(eq(orders.id, row.id)).returning()) as [OrderRow];
+    const revokedLinks = await revokeOrderAccess(tx, deps.clock, actor.orgId, row.id);
+    if (row.status !== 'closed') {
+      await appendAudit(tx, deps.clock, actor, { action: 'order.close', targetType: 'order', targetId: row.id, details: { revokedLinks } });
+    }
+    return view(updated);
+  });
 }

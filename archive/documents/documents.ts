@@ -146,6 +146,9 @@ export async function listDocuments(
           eq(documents.orgId, actor.orgId),
           actor.customerId ? and(eq(documents.customerId, actor.customerId), eq(documents.published, true)) : undefined,
           opts.orderId ? eq(documents.orderId, opts.orderId) : undefined,
+          actor.orderId ? eq(documents.orderId, actor.orderId) : undefined,
+          // Without clearance, export-controlled documents are not merely hidden: they are absent.
+          actor.exportClearance ? undefined : eq(documents.exportControlled, false),
           opts.docClass ? eq(documents.docClass, opts.docClass) : undefined,
           afterCursor(documents.createdAt, documents.id, opts.cursor),
         ),
@@ -168,7 +171,13 @@ export async function listDocuments(
   };
 }
 
-const scopeOf = (doc: DocumentRow) => ({ orgId: doc.orgId, customerId: doc.customerId, published: doc.published });
+const scopeOf = (doc: DocumentRow) => ({
+  orgId: doc.orgId,
+  customerId: doc.customerId,
+  orderId: doc.orderId,
+  published: doc.published,
+  exportControlled: doc.exportControlled,
+});
 
 async function loadInScope(deps: ArchiveDeps, actor: Actor, id: string): Promise<DocumentRow> {
   const [doc] = await inTenant(deps.db, actor, (tx) =>

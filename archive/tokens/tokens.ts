@@ -139,7 +139,7 @@ export async function findLiveToken(db: Db, clock: Clock, secret: string) {
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
   const [row] = await inSystem(db, (tx) =>
     tx
-      .select({ token: apiTokens, customerId: users.customerId, disabledAt: users.disabledAt })
+      .select({ token: apiTokens, customerId: users.customerId, disabledAt: users.disabledAt, exportClearance: users.exportClearance })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(eq(apiTokens.tokenHash, hashToken(secret))),

@@ -10,6 +10,11 @@ const usage = `usage: arkiv <command>
   bootstrap --org NAME --email EMAIL      create/find an organization and admin; print {"orgId","token"}
   audit verify [--json] [--org ID]        recompute the audit hash chain and check every checkpoint
   audit checkpoint                        write signed checkpoints of every organization's audit head
+  extract FILE [--json]                   offline extraction of one PDF (no server, database or network)
+  sign IN.pdf --p12 FILE --out OUT.pdf [--passphrase-env VAR] [--tsa URL] [--reason TEXT] [--location TEXT]
+                                          PAdES signature (B-B, or B-T with a time-stamp authority)
+  verify FILE [--trust CA.pem ...] [--json]
+                                          offline signature verification; exit 0 only if all valid and trusted
 
 Settings come from the environment; see .env.example.`;
 
@@ -24,6 +29,13 @@ export async function main(argv: string[]): Promise<number> {
         return await migrateCommand();
       case 'bootstrap':
         return await bootstrapCommand(rest);
+      // Loaded on demand: the server never pays for pdfjs, tesseract or the PDF signer at start.
+      case 'extract':
+        return await (await import('./extract-command.js')).extractCommand(rest);
+      case 'sign':
+        return await (await import('./sign-command.js')).signCommand(rest);
+      case 'verify':
+        return await (await import('./verify-command.js')).verifyCommand(rest);
       case 'audit':
         return await auditCommand(rest, () => createRuntime(loadConfig(process.env), { logToStderr: true }));
       case undefined:

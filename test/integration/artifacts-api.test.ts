@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import { stepUpWithToken } from '../support/identity.js';
 import { tiers } from '../support/tiers.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
@@ -116,7 +117,7 @@ describe.each(tiers)('artifacts API ($name tier)', (tier) => {
     expect((await t.call(org.token, `/api/v1/artifacts/${sha(bytes)}`)).status).toBe(200);
   });
 
-  it('lets an admin place and release a legal hold, and no one else', async () => {
+  it('lets an admin place and release a legal hold after a fresh TOTP step-up, and no one else', async () => {
     const bytes = randomBytes(300);
     await upload(org.token, bytes);
     const path = `/api/v1/artifacts/${sha(bytes)}/legal-hold`;
@@ -126,7 +127,12 @@ describe.each(tiers)('artifacts API ($name tier)', (tier) => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ on, reason: 'litigation 2026-17' }),
       });
-    const on = await put(org.token, true);
+    const admin = await issueToken(org.token, 'admin');
+    const refused = await put(admin, true);
+    expect(refused.status).toBe(403);
+    expect((await json(refused)).error.code).toBe('step_up_required');
+    await stepUpWithToken(t, admin);
+    const on = await put(admin, true);
     expect(on.status).toBe(200);
     expect((await json(on)).legalHold).toBe(true);
     const del = await t.call(org.token, `/api/v1/artifacts/${sha(bytes)}`, { method: 'DELETE' });
@@ -134,7 +140,7 @@ describe.each(tiers)('artifacts API ($name tier)', (tier) => {
     const controller = await issueToken(org.token, 'document_controller');
     expect((await put(controller, false)).status).toBe(403);
     expect((await put(other.token, false)).status).toBe(404);
-    const off = await put(org.token, false);
+    const off = await put(admin, false);
     expect((await json(off)).legalHold).toBe(false);
   });
 

@@ -11,6 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Permission, type Role, roleHas, roles } from '../../policies/roles.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import { stepUpWithToken } from '../support/identity.js';
 import { tiers } from '../support/tiers.js';
 
 interface Operation {
@@ -49,6 +50,8 @@ describe.each(tiers)('permission matrix ($name tier)', (tier) => {
     a = await seedWorld(t);
     b = await seedWorld(t);
     for (const role of roles) tokens.set(role, await tokenFor(t, a, role));
+    // Legal holds need a fresh step-up; the admin under test has just done one.
+    await stepUpWithToken(t, tokens.get('admin') as string);
     const doc = (await json(await t.app.request('/openapi.json'))) as { paths: Record<string, Record<string, Record<string, unknown>>> };
     operations = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith('/api/v1/'))
@@ -100,7 +103,7 @@ describe.each(tiers)('permission matrix ($name tier)', (tier) => {
 });
 
 /** Records of the supplier itself, not of any customer: outside every customer user's scope. */
-const supplierOnlyKinds = new Set(['tokens']);
+const supplierOnlyKinds = new Set(['tokens', 'users']);
 
 function expected(variant: Variant, permitted: boolean, op: Operation, role: Role): { ok: (s: number) => boolean; text: string } {
   const supplierOnly = supplierOnlyKinds.has(op.path.split('/')[3] ?? '') && op.path.includes('{');
@@ -118,16 +121,21 @@ function fillPath(path: string, w: World, otherCustomer: boolean): string {
   const kind = path.split('/')[3];
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (name === 'sha256') return otherCustomer ? w.otherCustomerArtifact : w.artifact;
+    if (name === 'linkId') return '__link__';
     if (kind === 'documents') return otherCustomer ? w.otherCustomerDocument : w.document;
     if (kind === 'customers') return otherCustomer ? w.otherCustomer : w.customer;
     if (kind === 'orders') return otherCustomer ? w.otherCustomerOrder : w.order;
-    if (kind === 'tokens') return `__token__`;
+    if (kind === 'tokens') return '__token__';
+    if (kind === 'users') return '__user__';
     throw new Error(`permission matrix: no resource factory for {${name}} in ${path}; add one`);
   });
 }
 
 async function send(t: TestApp, token: string, op: Operation, url: string, world: World): Promise<Response> {
   if (url.includes('__token__')) url = url.replace('__token__', await freshTokenId(t, world));
+  if (url.includes('__user__')) url = url.replace('__user__', await freshUserId(t, world));
+  if (url.includes('__link__')) url = url.replace('__link__', await freshLinkId(t, world));
+  if (op.method === 'delete' && op.path === '/api/v1/customers/{id}/magic-links') url += '?email=nobody%40customer.example';
   const method = op.method.toUpperCase();
   if (op.method === 'post' && op.path === '/api/v1/artifacts') {
     return t.call(token, url, { method, body: randomBytes(32) });
@@ -152,6 +160,10 @@ function sampleBody(op: Operation, w: World): unknown {
     'post /api/v1/documents/{id}/publish': undefined,
     'post /api/v1/tokens': { name: 'matrix', role: 'auditor', email: `m-${unique}@example.com` },
     'put /api/v1/artifacts/{sha256}/legal-hold': { on: false, reason: 'permission matrix' },
+    'post /api/v1/users': { email: `u-${unique}@example.com`, role: 'auditor' },
+    'post /api/v1/identity-providers': { issuer: `https://idp-${unique}.example.com`, audience: 'arkiv', roleMap: {} },
+    'post /api/v1/customers/{id}/magic-links': { email: `contact-${unique}@customer.example` },
+    'post /api/v1/orders/{id}/close': undefined,
   };
   if (op.method === 'get' || op.method === 'delete' || op.method === 'head') return undefined;
   if (!(key in bodies)) throw new Error(`permission matrix: add a sample body for ${key}`);
@@ -214,6 +226,24 @@ async function freshTokenId(t: TestApp, w: World): Promise<string> {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'victim', role: 'auditor', email: `v-${randomBytes(3).toString('hex')}@example.com` }),
+  });
+  return (await json(res)).id;
+}
+
+async function freshUserId(t: TestApp, w: World): Promise<string> {
+  const res = await t.call(w.adminToken, '/api/v1/users', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `victim-${randomBytes(3).toString('hex')}@example.com`, role: 'auditor' }),
+  });
+  return (await json(res)).id;
+}
+
+async function freshLinkId(t: TestApp, w: World): Promise<string> {
+  const res = await t.call(w.adminToken, `/api/v1/customers/${w.customer}/magic-links`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `link-${randomBytes(3).toString('hex')}@customer.example` }),
   });
   return (await json(res)).id;
 }

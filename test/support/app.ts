@@ -1,6 +1,6 @@
 import { bootstrap } from '../../archive/tokens/bootstrap.js';
 import { systemClock } from '../../core/clock.js';
-import { createApp } from '../../server/app.js';
+import { type AppDeps, createApp } from '../../server/app.js';
 import { createLogger } from '../../server/logger.js';
 import { createMetrics } from '../../server/metrics.js';
 import type { UploadTracker } from '../../server/routes/route-deps.js';
@@ -15,7 +15,7 @@ export interface TestApp extends TestArchive {
 }
 
 /** The HTTP app over a private archive; requests go through `app.request()` (no socket). */
-export async function makeTestApp(tier: Tier): Promise<TestApp> {
+export async function makeTestApp(tier: Tier, options: { identity?: AppDeps['identity'] } = {}): Promise<TestApp> {
   const archive = await makeTestArchive(tier);
   const uploads: UploadTracker = { begin() {}, end() {}, inFlight: 0 };
   const app = createApp({
@@ -25,6 +25,7 @@ export async function makeTestApp(tier: Tier): Promise<TestApp> {
     uploads,
     logger: createLogger({ LOG_LEVEL: 'silent' }),
     version: 'test',
+    ...(options.identity ? { identity: options.identity } : {}),
   });
   return {
     ...archive,
