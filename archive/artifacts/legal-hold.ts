@@ -5,7 +5,7 @@ import type { Actor } from '../../policies/actor.js';
 import { authorize } from '../access.js';
 import { appendAudit } from '../audit/append.js';
 import type { ArchiveDeps } from '../deps.js';
-import { requireFreshStepUp } from '../identity/step-up.js';
+import { demandFreshStepUp } from '../identity/step-up.js';
 import { artifacts, legalHoldEvents } from '../schema.js';
 import { inTenant } from '../tenancy.js';
 import { artifactView } from './artifact-view.js';
@@ -27,7 +27,7 @@ export async function setLegalHold(deps: ArchiveDeps, actor: Actor, sha256: stri
     { type: 'artifact', id: sha256 },
   );
   // A hold blocks disposal and its release re-enables it: both need a second factor just proven.
-  requireFreshStepUp(actor, deps.clock);
+  await demandFreshStepUp(deps, actor, { type: 'artifact', id: sha256 }, on ? 'legal_hold.set' : 'legal_hold.release');
   await deps.store.setLegalHold({ key: row.storageKey, versionId: row.versionId }, on);
   return inTenant(deps.db, actor, async (tx) => {
     const [updated] = await tx.update(artifacts).set({ legalHold: on }).where(eq(artifacts.id, row.id)).returning();

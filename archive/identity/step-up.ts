@@ -3,6 +3,7 @@ import { type Clock, systemClock } from '../../core/clock.js';
 import { AppError } from '../../core/errors.js';
 import type { Actor } from '../../policies/actor.js';
 import { isStepUpFresh, STEP_UP_TTL_MS } from '../../policies/step-up.js';
+import { appendAudit } from '../audit/append.js';
 import type { ArchiveDeps } from '../deps.js';
 import { apiTokens } from '../schema.js';
 import { inTenant } from '../tenancy.js';
@@ -16,6 +17,29 @@ export function requireFreshStepUp(actor: Actor, clock: Clock = systemClock): vo
   if (!isStepUpFresh(actor, clock.now())) {
     throw new AppError('step_up_required', 'confirm with your authenticator first (POST /api/v1/auth/step-up)');
   }
+}
+
+/**
+ * `requireFreshStepUp` for use cases: a refusal is also written to the audit trail (in its own
+ * transaction, so it survives the failed request), as every permission denial is.
+ */
+export async function demandFreshStepUp(
+  deps: Pick<ArchiveDeps, 'db' | 'clock'>,
+  actor: Actor,
+  target: { type: string; id: string },
+  act: string,
+): Promise<void> {
+  if (isStepUpFresh(actor, deps.clock.now())) return;
+  await inTenant(deps.db, actor, (tx) =>
+    appendAudit(tx, deps.clock, actor, {
+      action: 'access.denied',
+      targetType: target.type,
+      targetId: target.id,
+      outcome: 'denied',
+      details: { reason: 'step_up_required', act },
+    }),
+  );
+  requireFreshStepUp(actor, deps.clock);
 }
 
 export type StepUpTarget = { kind: 'session'; session: SessionRow } | { kind: 'token'; tokenId: string };

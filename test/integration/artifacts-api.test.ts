@@ -131,6 +131,13 @@ describe.each(tiers)('artifacts API ($name tier)', (tier) => {
     const refused = await put(admin, true);
     expect(refused.status).toBe(403);
     expect((await json(refused)).error.code).toBe('step_up_required');
+    const { auditEntries } = await import('../../archive/schema.js');
+    const { and, eq } = await import('drizzle-orm');
+    const denials = await t.deps.db
+      .select()
+      .from(auditEntries)
+      .where(and(eq(auditEntries.orgId, org.orgId), eq(auditEntries.targetId, sha(bytes)), eq(auditEntries.outcome, 'denied')));
+    expect(denials.map((d) => JSON.parse(d.details).reason)).toContain('step_up_required');
     await stepUpWithToken(t, admin);
     const on = await put(admin, true);
     expect(on.status).toBe(200);
