@@ -319,3 +319,63 @@ export const legalHoldEvents = pgTable('legal_hold_events', {
   actorId: text('actor_id').notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * A signatory's signing key, registered by an admin and bound to one user. The private key is
+ * sealed (AES-256-GCM under the master key, bound to the row id) and never leaves the server.
+ * Revocation is a timestamp, so signatures made earlier still name the credential they used.
+ */
+export const signingCredentials = pgTable(
+  'signing_credentials',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    subject: text('subject').notNull(),
+    certSha256: text('cert_sha256').notNull(),
+    /** Signer certificate first, then its issuers, as PEM. */
+    chainPem: text('chain_pem').notNull(),
+    privateKeyEnc: text('private_key_enc').notNull(),
+    notAfter: timestamp('not_after', { withTimezone: true, mode: 'date' }).notNull(),
+    allowedDocClasses: text('allowed_doc_classes').array().notNull().default(sql`'{}'::text[]`),
+    /** Customers this credential may sign for; empty means all of the organization's. */
+    allowedCustomerIds: uuid('allowed_customer_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('signing_credentials_user').on(t.orgId, t.userId)],
+);
+
+/** One row per act of signing (21 CFR Part 11 style: who, what, when, meaning). Append-only. */
+export const signatures = pgTable(
+  'signatures',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id),
+    signedRevisionNo: integer('signed_revision_no').notNull(),
+    newRevisionNo: integer('new_revision_no').notNull(),
+    signerUserId: uuid('signer_user_id')
+      .notNull()
+      .references(() => users.id),
+    credentialId: uuid('credential_id')
+      .notNull()
+      .references(() => signingCredentials.id),
+    /** The meaning of the signature (e.g. "Approved"), as written into the PDF's /Reason. */
+    reason: text('reason').notNull(),
+    location: text('location'),
+    level: text('level').notNull(),
+    artifactSha256: text('artifact_sha256').notNull(),
+    signedAt: timestamp('signed_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('signatures_document').on(t.orgId, t.documentId)],
+);

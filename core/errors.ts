@@ -24,7 +24,22 @@ export type ErrorCode =
   | 'store_unavailable'
   | 'store_integrity_failure'
   | 'service_unavailable'
-  | 'internal_error';
+  | 'internal_error'
+  // Signing: the signing core's stable reasons (signing/errors.ts) plus the act's preconditions.
+  | 'certificate_expired'
+  | 'certificate_not_yet_valid'
+  | 'certificate_key_usage'
+  | 'certificate_key_mismatch'
+  | 'unsupported_key'
+  | 'credential_unreadable'
+  | 'pdf_unreadable'
+  | 'pdf_encrypted'
+  | 'pdf_certified_no_changes'
+  | 'signature_too_large'
+  | 'tsa_failed'
+  | 'tsa_not_configured'
+  | 'no_signing_credential'
+  | 'signing_not_permitted';
 
 const statusByCode: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -48,6 +63,20 @@ const statusByCode: Record<ErrorCode, number> = {
   store_integrity_failure: 500,
   service_unavailable: 503,
   internal_error: 500,
+  certificate_expired: 422,
+  certificate_not_yet_valid: 422,
+  certificate_key_usage: 422,
+  certificate_key_mismatch: 422,
+  unsupported_key: 422,
+  credential_unreadable: 422,
+  pdf_unreadable: 422,
+  pdf_encrypted: 422,
+  pdf_certified_no_changes: 422,
+  signature_too_large: 422,
+  tsa_failed: 422,
+  tsa_not_configured: 400,
+  no_signing_credential: 403,
+  signing_not_permitted: 403,
 };
 
 export class AppError extends Error {
@@ -55,11 +84,16 @@ export class AppError extends Error {
   readonly status: number;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    /** `status` overrides the code's usual status where the same reason means a different failure (a bad upload is 400). */
+    options?: { cause?: unknown; details?: Record<string, unknown>; status?: number },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
-    this.status = statusByCode[code];
+    this.status = options?.status ?? statusByCode[code];
     this.details = options?.details;
   }
 }

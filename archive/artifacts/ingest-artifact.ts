@@ -7,7 +7,8 @@ import { authorize } from '../access.js';
 import { lockKey } from '../adapters/database.js';
 import { appendAudit } from '../audit/append.js';
 import type { ArchiveDeps } from '../deps.js';
-import { contentKey } from '../ports/blob-store.js';
+import type { Db } from '../db.js';
+import { contentKey, type SpooledFile } from '../ports/blob-store.js';
 import { artifacts } from '../schema.js';
 import { discardSpool, spool } from '../spool.js';
 import { inTenant } from '../tenancy.js';
@@ -35,51 +36,64 @@ export async function ingestArtifact(deps: ArchiveDeps, actor: Actor, input: Ing
     expectedSha256: input.expectedSha256,
   });
   try {
-    return await inTenant(deps.db, actor, async (tx) => {
-      await lockKey(tx, `arkiv:artifact:${actor.orgId}:${file.sha256}`);
-      const [existing] = await tx
-        .select()
-        .from(artifacts)
-        .where(and(eq(artifacts.orgId, actor.orgId), eq(artifacts.sha256, file.sha256)));
-      if (existing) {
-        await appendAudit(tx, deps.clock, actor, {
-          action: 'artifact.upload',
-          targetType: 'artifact',
-          targetId: existing.sha256,
-          details: { deduplicated: true, size: existing.size },
-        });
-        return { artifact: artifactView(existing), created: false };
-      }
-      const now = deps.clock.now();
-      const rule = retentionRule(input.docClass);
-      const retention = { mode: rule.mode, retainUntil: retainUntil(input.docClass, now) };
-      const key = contentKey(actor.orgId, file.sha256);
-      const ref = await deps.store.put(file, { key, contentType: input.contentType, retention });
-      const [row] = (await tx
-        .insert(artifacts)
-        .values({
-          id: newId(),
-          orgId: actor.orgId,
-          sha256: file.sha256,
-          size: file.size,
-          contentType: input.contentType,
-          storageKey: ref.key,
-          versionId: ref.versionId,
-          docClass: input.docClass,
-          retentionMode: retention.mode,
-          retainUntil: retention.retainUntil,
-          createdBy: actor.userId,
-        })
-        .returning()) as [ArtifactRow];
-      await appendAudit(tx, deps.clock, actor, {
-        action: 'artifact.upload',
-        targetType: 'artifact',
-        targetId: row.sha256,
-        details: { size: row.size, contentType: row.contentType, docClass: row.docClass },
-      });
-      return { artifact: artifactView(row), created: true };
-    });
+    return await inTenant(deps.db, actor, (tx) => storeSpooledArtifact(deps, tx, actor, file, input));
   } finally {
     await discardSpool(file);
   }
+}
+
+/**
+ * The inside of an ingest, for use cases that already hold a spooled file and a transaction (a
+ * signed PDF becomes an artifact in the same transaction as its revision and signature record).
+ * The caller has authorized the act; this does not check `artifact.create`.
+ */
+export async function storeSpooledArtifact(
+  deps: ArchiveDeps,
+  tx: Db,
+  actor: Actor,
+  file: SpooledFile,
+  input: { contentType: string; docClass: DocumentClass },
+): Promise<{ artifact: ReturnType<typeof artifactView>; row: ArtifactRow; created: boolean }> {
+    await lockKey(tx, `arkiv:artifact:${actor.orgId}:${file.sha256}`);
+    const [existing] = await tx
+      .select()
+      .from(artifacts)
+      .where(and(eq(artifacts.orgId, actor.orgId), eq(artifacts.sha256, file.sha256)));
+    if (existing) {
+      await appendAudit(tx, deps.clock, actor, {
+        action: 'artifact.upload',
+        targetType: 'artifact',
+        targetId: existing.sha256,
+        details: { deduplicated: true, size: existing.size },
+      });
+      return { artifact: artifactView(existing), row: existing, created: false };
+    }
+    const now = deps.clock.now();
+    const rule = retentionRule(input.docClass);
+    const retention = { mode: rule.mode, retainUntil: retainUntil(input.docClass, now) };
+    const key = contentKey(actor.orgId, file.sha256);
+    const ref = await deps.store.put(file, { key, contentType: input.contentType, retention });
+    const [row] = (await tx
+      .insert(artifacts)
+      .values({
+        id: newId(),
+        orgId: actor.orgId,
+        sha256: file.sha256,
+        size: file.size,
+        contentType: input.contentType,
+        storageKey: ref.key,
+        versionId: ref.versionId,
+        docClass: input.docClass,
+        retentionMode: retention.mode,
+        retainUntil: retention.retainUntil,
+        createdBy: actor.userId,
+      })
+      .returning()) as [ArtifactRow];
+    await appendAudit(tx, deps.clock, actor, {
+      action: 'artifact.upload',
+      targetType: 'artifact',
+      targetId: row.sha256,
+      details: { size: row.size, contentType: row.contentType, docClass: row.docClass },
+    });
+    return { artifact: artifactView(row), row, created: true };
 }

@@ -89,6 +89,7 @@ async function bootstrapCommand(args: string[]): Promise<number> {
   const runtime = await createRuntime(loadConfig(process.env), { logToStderr: true });
   try {
     const result = await bootstrap(runtime.database.db, runtime.clock, { orgName: values.org, email: values.email });
+    await bindConfiguredIssuer(runtime, result.orgId);
     console.log(JSON.stringify(result));
     return 0;
   } finally {
@@ -99,4 +100,22 @@ async function bootstrapCommand(args: string[]): Promise<number> {
 function describeError(err: unknown): string {
   if (err && typeof err === 'object' && 'message' in err && typeof err.message === 'string') return err.message;
   return typeof err === 'string' ? err : JSON.stringify(err);
+}
+
+/**
+ * With OIDC_ISSUER and OIDC_AUDIENCE set, bootstrapping an organization also binds that issuer to
+ * it (once), mapping the conventional `arkiv-*` groups to roles; admins refine the map by API.
+ */
+async function bindConfiguredIssuer(runtime: Awaited<ReturnType<typeof createRuntime>>, orgId: string): Promise<void> {
+  const { OIDC_ISSUER: issuer, OIDC_AUDIENCE: audience } = runtime.config;
+  if (!issuer || !audience) return;
+  const { createIdentityProvider, findProviderByIssuer } = await import('../../archive/identity/identity-providers.js');
+  const { systemActor } = await import('../../policies/actor.js');
+  if (await findProviderByIssuer(runtime.database.db, issuer)) return;
+  await createIdentityProvider(runtime.archive, systemActor(orgId), {
+    issuer,
+    audience,
+    rolesClaim: 'groups',
+    roleMap: { 'arkiv-admin': 'admin', 'arkiv-controller': 'document_controller', 'arkiv-signatory': 'signatory', 'arkiv-auditor': 'auditor' },
+  });
 }
