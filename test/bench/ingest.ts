@@ -44,7 +44,11 @@ try {
   const sha256 = await writePseudoRandomFile(path, BIG);
   const openssl = opensslSha256(path, sha256);
   const rows: Row[] = [];
-  for (const tier of tiers) rows.push(await benchTier(tier, path, sha256));
+  // Each object store, and the database modes: PGlite (embedded), PostgreSQL + filesystem, PostgreSQL + S3.
+  const variants: Tier[] = tiers.flatMap((tier) =>
+    tier.name === 'embedded' ? [tier] : [{ name: 'services', databaseUrl: tier.databaseUrl as string }, tier],
+  );
+  for (const tier of variants) rows.push(await benchTier(tier, path, sha256));
   print(openssl, rows);
 } finally {
   await rm(dir, { recursive: true, force: true });
@@ -99,7 +103,7 @@ async function benchTier(tier: Tier, path: string, sha256: string): Promise<Row>
     const smallPeakRss = rss.stop().peakBytes;
     latencies.sort((x, y) => x - y);
     return {
-      store: tier.name === 'embedded' ? 'embedded (PGlite + filesystem)' : 'services (PostgreSQL + Ceph RGW S3)',
+      store: tier.name === 'embedded' ? 'embedded (PGlite + filesystem)' : tier.s3 ? 'PostgreSQL + Ceph RGW S3' : 'PostgreSQL + filesystem',
       bigMiBs: BIG / MiB / bigSeconds,
       bigPeakRss,
       idleRss,
