@@ -1,13 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { AppError, notFound } from '../../core/errors.js';
+import { AppError } from '../../core/errors.js';
 import type { Actor } from '../../policies/actor.js';
 import { mayDelete } from '../../policies/retention.js';
-import { authorize } from '../access.js';
 import { appendAudit } from '../audit/append.js';
 import type { ArchiveDeps } from '../deps.js';
 import { artifacts } from '../schema.js';
 import { inTenant } from '../tenancy.js';
-import { findArtifactInScope } from './find-artifact.js';
+import { requireArtifactFor } from './find-artifact.js';
 
 /**
  * Disposal of an artifact. Before retain-until, or under legal hold, it is refused and the
@@ -15,16 +14,7 @@ import { findArtifactInScope } from './find-artifact.js';
  * object is removed and the row kept, marked disposed, so history stays complete.
  */
 export async function deleteArtifact(deps: ArchiveDeps, actor: Actor, sha256: string): Promise<void> {
-  const row = await inTenant(deps.db, actor, (tx) => findArtifactInScope(tx, actor, sha256));
-  if (!row || row.disposedAt) throw notFound('artifact');
-  await authorize(
-    deps,
-    actor,
-    'artifact.delete',
-    'artifact',
-    { orgId: row.orgId, customerId: actor.customerId, published: true },
-    { type: 'artifact', id: sha256 },
-  );
+  const row = await requireArtifactFor(deps, actor, sha256, 'artifact.delete');
   const now = deps.clock.now();
   if (!mayDelete({ retainUntil: row.retainUntil, legalHold: row.legalHold }, now)) {
     const code = row.legalHold ? 'legal_hold_active' : 'retention_locked';

@@ -1,7 +1,12 @@
 import { and, eq, exists, notExists } from 'drizzle-orm';
+import { notFound } from '../../core/errors.js';
 import type { Actor } from '../../policies/actor.js';
+import type { Permission } from '../../policies/roles.js';
+import { authorize } from '../access.js';
 import type { Db } from '../db.js';
+import type { ArchiveDeps } from '../deps.js';
 import { artifacts, documentRevisions, documents } from '../schema.js';
+import { inTenant } from '../tenancy.js';
 import type { ArtifactRow } from './artifact-view.js';
 
 /**
@@ -56,4 +61,18 @@ export async function findArtifactInScope(db: Db, actor: Actor, sha256: string):
     .from(artifacts)
     .where(and(...conditions));
   return row ?? null;
+}
+
+/**
+ * The start of every use case on one artifact: find it in the caller's scope (404 otherwise,
+ * also once disposed), then check the permission for what the caller is about to do.
+ */
+export async function requireArtifactFor(deps: ArchiveDeps, actor: Actor, sha256: string, permission: Permission): Promise<ArtifactRow> {
+  const row = await inTenant(deps.db, actor, (tx) => findArtifactInScope(tx, actor, sha256));
+  if (!row || row.disposedAt) throw notFound('artifact');
+  // findArtifactInScope already limited a customer user to bytes of their own published
+  // documents, so the row carries the caller's customer scope.
+  const scope = { orgId: row.orgId, customerId: actor.customerId, published: true };
+  await authorize(deps, actor, permission, 'artifact', scope, { type: 'artifact', id: sha256 });
+  return row;
 }

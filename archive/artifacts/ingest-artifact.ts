@@ -6,8 +6,8 @@ import { type DocumentClass, retainUntil, retentionRule } from '../../policies/r
 import { authorize } from '../access.js';
 import { lockKey } from '../adapters/database.js';
 import { appendAudit } from '../audit/append.js';
-import type { ArchiveDeps } from '../deps.js';
 import type { Db } from '../db.js';
+import type { ArchiveDeps } from '../deps.js';
 import { contentKey, type SpooledFile } from '../ports/blob-store.js';
 import { artifacts } from '../schema.js';
 import { discardSpool, spool } from '../spool.js';
@@ -54,46 +54,46 @@ export async function storeSpooledArtifact(
   file: SpooledFile,
   input: { contentType: string; docClass: DocumentClass },
 ): Promise<{ artifact: ReturnType<typeof artifactView>; row: ArtifactRow; created: boolean }> {
-    await lockKey(tx, `arkiv:artifact:${actor.orgId}:${file.sha256}`);
-    const [existing] = await tx
-      .select()
-      .from(artifacts)
-      .where(and(eq(artifacts.orgId, actor.orgId), eq(artifacts.sha256, file.sha256)));
-    if (existing) {
-      await appendAudit(tx, deps.clock, actor, {
-        action: 'artifact.upload',
-        targetType: 'artifact',
-        targetId: existing.sha256,
-        details: { deduplicated: true, size: existing.size },
-      });
-      return { artifact: artifactView(existing), row: existing, created: false };
-    }
-    const now = deps.clock.now();
-    const rule = retentionRule(input.docClass);
-    const retention = { mode: rule.mode, retainUntil: retainUntil(input.docClass, now) };
-    const key = contentKey(actor.orgId, file.sha256);
-    const ref = await deps.store.put(file, { key, contentType: input.contentType, retention });
-    const [row] = (await tx
-      .insert(artifacts)
-      .values({
-        id: newId(),
-        orgId: actor.orgId,
-        sha256: file.sha256,
-        size: file.size,
-        contentType: input.contentType,
-        storageKey: ref.key,
-        versionId: ref.versionId,
-        docClass: input.docClass,
-        retentionMode: retention.mode,
-        retainUntil: retention.retainUntil,
-        createdBy: actor.userId,
-      })
-      .returning()) as [ArtifactRow];
+  await lockKey(tx, `arkiv:artifact:${actor.orgId}:${file.sha256}`);
+  const [existing] = await tx
+    .select()
+    .from(artifacts)
+    .where(and(eq(artifacts.orgId, actor.orgId), eq(artifacts.sha256, file.sha256)));
+  if (existing) {
     await appendAudit(tx, deps.clock, actor, {
       action: 'artifact.upload',
       targetType: 'artifact',
-      targetId: row.sha256,
-      details: { size: row.size, contentType: row.contentType, docClass: row.docClass },
+      targetId: existing.sha256,
+      details: { deduplicated: true, size: existing.size },
     });
-    return { artifact: artifactView(row), row, created: true };
+    return { artifact: artifactView(existing), row: existing, created: false };
+  }
+  const now = deps.clock.now();
+  const rule = retentionRule(input.docClass);
+  const retention = { mode: rule.mode, retainUntil: retainUntil(input.docClass, now) };
+  const key = contentKey(actor.orgId, file.sha256);
+  const ref = await deps.store.put(file, { key, contentType: input.contentType, retention });
+  const [row] = (await tx
+    .insert(artifacts)
+    .values({
+      id: newId(),
+      orgId: actor.orgId,
+      sha256: file.sha256,
+      size: file.size,
+      contentType: input.contentType,
+      storageKey: ref.key,
+      versionId: ref.versionId,
+      docClass: input.docClass,
+      retentionMode: retention.mode,
+      retainUntil: retention.retainUntil,
+      createdBy: actor.userId,
+    })
+    .returning()) as [ArtifactRow];
+  await appendAudit(tx, deps.clock, actor, {
+    action: 'artifact.upload',
+    targetType: 'artifact',
+    targetId: row.sha256,
+    details: { size: row.size, contentType: row.contentType, docClass: row.docClass },
+  });
+  return { artifact: artifactView(row), row, created: true };
 }

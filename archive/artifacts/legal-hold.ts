@@ -1,31 +1,20 @@
 import { eq } from 'drizzle-orm';
-import { notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { Actor } from '../../policies/actor.js';
-import { authorize } from '../access.js';
 import { appendAudit } from '../audit/append.js';
 import type { ArchiveDeps } from '../deps.js';
 import { demandFreshStepUp } from '../identity/step-up.js';
 import { artifacts, legalHoldEvents } from '../schema.js';
 import { inTenant } from '../tenancy.js';
 import { artifactView } from './artifact-view.js';
-import { findArtifactInScope } from './find-artifact.js';
+import { requireArtifactFor } from './find-artifact.js';
 
 /**
  * Places or releases a legal hold. The store is changed first (on S3, the object's own legal
  * hold), then the row, the append-only hold history and the audit entry commit together.
  */
 export async function setLegalHold(deps: ArchiveDeps, actor: Actor, sha256: string, on: boolean, reason: string) {
-  const row = await inTenant(deps.db, actor, (tx) => findArtifactInScope(tx, actor, sha256));
-  if (!row || row.disposedAt) throw notFound('artifact');
-  await authorize(
-    deps,
-    actor,
-    'legal_hold.set',
-    'artifact',
-    { orgId: row.orgId, customerId: actor.customerId, published: true },
-    { type: 'artifact', id: sha256 },
-  );
+  const row = await requireArtifactFor(deps, actor, sha256, 'legal_hold.set');
   // A hold blocks disposal and its release re-enables it: both need a second factor just proven.
   await demandFreshStepUp(deps, actor, { type: 'artifact', id: sha256 }, on ? 'legal_hold.set' : 'legal_hold.release');
   await deps.store.setLegalHold({ key: row.storageKey, versionId: row.versionId }, on);

@@ -1,12 +1,11 @@
 import type { Readable } from 'node:stream';
-import { AppError, notFound } from '../../core/errors.js';
+import { AppError } from '../../core/errors.js';
 import type { Actor } from '../../policies/actor.js';
-import { authorize } from '../access.js';
 import { appendAudit } from '../audit/append.js';
 import type { ArchiveDeps } from '../deps.js';
 import { inTenant } from '../tenancy.js';
 import { type ArtifactRow, artifactView } from './artifact-view.js';
-import { findArtifactInScope } from './find-artifact.js';
+import { requireArtifactFor } from './find-artifact.js';
 
 export interface ByteRange {
   start: number;
@@ -50,12 +49,6 @@ export async function readArtifact(
   return { row, stream, range };
 }
 
-async function loadReadable(deps: ArchiveDeps, actor: Actor, sha256: string): Promise<ArtifactRow> {
-  const row = await inTenant(deps.db, actor, (tx) => findArtifactInScope(tx, actor, sha256));
-  if (!row || row.disposedAt) throw notFound('artifact');
-  // findArtifactInScope already limited a customer user to bytes of their own published
-  // documents, so the row carries the caller's customer scope.
-  const scope = { orgId: row.orgId, customerId: actor.customerId, published: true };
-  await authorize(deps, actor, 'artifact.read', 'artifact', scope, { type: 'artifact', id: sha256 });
-  return row;
+function loadReadable(deps: ArchiveDeps, actor: Actor, sha256: string): Promise<ArtifactRow> {
+  return requireArtifactFor(deps, actor, sha256, 'artifact.read');
 }
