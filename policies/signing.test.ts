@@ -11,7 +11,9 @@ describe('maySign', () => {
     expect(maySign(actor, { docClass: 'coc', customerId: null }, grant)).toEqual({ allowed: true });
   });
   it("refuses another person's credential, a revoked one, and classes or customers outside the grant", () => {
-    expect(maySign({ ...actor, userId: 'u2', role: 'admin' }, { docClass: 'coc', customerId: null }, grant)).toMatchObject({ reason: 'not_own' });
+    expect(maySign({ ...actor, userId: 'u2', role: 'admin' }, { docClass: 'coc', customerId: null }, grant)).toMatchObject({
+      reason: 'not_own',
+    });
     expect(maySign(actor, { docClass: 'coc', customerId: null }, { ...grant, revokedAt: new Date() })).toMatchObject({ reason: 'revoked' });
     expect(maySign(actor, { docClass: 'mill_cert', customerId: null }, grant)).toMatchObject({ reason: 'doc_class' });
     const limited = { ...grant, allowedCustomerIds: ['c1'] };

@@ -17,6 +17,7 @@ import { documentRoutes } from './routes/document-routes.js';
 import { magicLinkRoutes } from './routes/magic-link-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import type { RouteDeps } from './routes/route-deps.js';
+import { type SigningSettings, signingRoutes } from './routes/signing-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 
@@ -25,6 +26,8 @@ export interface AppDeps extends RouteDeps {
   version: string;
   /** Keys and sign-in settings; omitted in tests and tools: throwaway keys, development cookies. */
   identity?: Partial<Omit<IdentityOptions, 'oidc'>>;
+  /** Time-stamp authority and extra trust anchors; omitted: B-B only, anchors from credentials. */
+  signing?: SigningSettings;
 }
 
 /** The HTTP application. Everything it uses comes in through `deps`; nothing is global. */
@@ -74,6 +77,7 @@ export function createApp(deps: AppDeps) {
   tokenRoutes(app, deps);
   userRoutes(app, deps);
   magicLinkRoutes(app, deps, identity.publicUrl);
+  signingRoutes(app, deps, identity.masterKey, deps.signing);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -37,6 +37,8 @@ const schema = z
     MEILI_API_KEY: z.string().optional(),
     MQTT_URL: z.string().optional(),
     ARKIV_TSA_URL: z.string().url().optional(),
+    /** PEM file of extra trust anchors for POST /verify (beyond the roots of registered credentials). */
+    ARKIV_TRUST_ANCHORS: z.string().optional(),
     /** Signs session cookies (32 bytes, hex or base64); generated into the data dir if unset. */
     ARKIV_SESSION_KEY: z.string().optional(),
     /** Believe X-Forwarded-For for the client address: only behind a proxy that overwrites it. */

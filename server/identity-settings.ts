@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import type { IdentityOptions } from './auth/identity-options.js';
 import type { Config } from './config.js';
 import { loadSecretKey } from './keys.js';
+import type { SigningSettings } from './routes/signing-routes.js';
 
 /** Sign-in settings from the config: keys from the environment or the data directory. */
 export async function loadIdentitySettings(config: Config, dataDir: string): Promise<Omit<IdentityOptions, 'oidc'>> {
@@ -11,4 +13,10 @@ export async function loadIdentitySettings(config: Config, dataDir: string): Pro
     trustProxy: config.ARKIV_TRUST_PROXY,
     publicUrl: config.ARKIV_PUBLIC_URL ?? `http://localhost:${config.PORT}`,
   };
+}
+
+/** Signing settings: the TSA for B-T and the extra trust anchors file, read once at boot. */
+export async function loadSigningSettings(config: Config): Promise<SigningSettings> {
+  const trustAnchorsPem = config.ARKIV_TRUST_ANCHORS ? await readFile(config.ARKIV_TRUST_ANCHORS, 'utf8') : undefined;
+  return { tsaUrl: config.ARKIV_TSA_URL, trustAnchorsPem };
 }

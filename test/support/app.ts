@@ -15,7 +15,10 @@ export interface TestApp extends TestArchive {
 }
 
 /** The HTTP app over a private archive; requests go through `app.request()` (no socket). */
-export async function makeTestApp(tier: Tier, options: { identity?: AppDeps['identity'] } = {}): Promise<TestApp> {
+export async function makeTestApp(
+  tier: Tier,
+  options: { identity?: AppDeps['identity']; signing?: AppDeps['signing'] } = {},
+): Promise<TestApp> {
   const archive = await makeTestArchive(tier);
   const uploads: UploadTracker = { begin() {}, end() {}, inFlight: 0 };
   const app = createApp({
@@ -26,6 +29,7 @@ export async function makeTestApp(tier: Tier, options: { identity?: AppDeps['ide
     logger: createLogger({ LOG_LEVEL: 'silent' }),
     version: 'test',
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.signing ? { signing: options.signing } : {}),
   });
   return {
     ...archive,
