@@ -379,3 +379,26 @@ export const signatures = pgTable(
   },
   (t) => [index('signatures_document').on(t.orgId, t.documentId)],
 );
+
+/**
+ * What the signature verifier said about an archived PDF when it arrived (and on later runs).
+ * Append-only: a re-verification is a new row, so the original verdict stays on record.
+ */
+export const signatureVerifications = pgTable(
+  'signature_verifications',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    artifactId: uuid('artifact_id')
+      .notNull()
+      .references(() => artifacts.id),
+    verifierVersion: text('verifier_version').notNull(),
+    signatureCount: integer('signature_count').notNull(),
+    valid: boolean('valid').notNull(),
+    report: jsonb('report').notNull(),
+    verifiedAt: timestamp('verified_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('signature_verifications_artifact').on(t.orgId, t.artifactId)],
+);

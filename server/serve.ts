@@ -25,6 +25,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const metrics = createMetrics();
   const uploads = uploadTracker(metrics);
   const archive = { ...runtime.archive, store: instrumentStore(runtime.store, metrics) };
+  const signing = await loadSigningSettings(config);
   const app = createApp({
     archive,
     database: runtime.database,
@@ -33,7 +34,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
     logger,
     version: packageVersion(),
     identity: await loadIdentitySettings(config, runtime.dataDir),
-    signing: await loadSigningSettings(config),
+    signing,
   });
 
   const signer = await loadAuditSigner({ configuredKeyPem: config.ARKIV_AUDIT_SIGNING_KEY, dataDir: runtime.dataDir });
@@ -47,7 +48,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const task = cron.schedule(config.ARKIV_CHECKPOINT_CRON, checkpoint, { noOverlap: true });
   const runner = startJobRunner({
     deps: archive,
-    definitions: jobDefinitions,
+    definitions: jobDefinitions(signing),
     logger,
     metrics,
     // Every job ends with a signed checkpoint of its organization's audit head.

@@ -8,11 +8,14 @@ import { lockKey } from '../adapters/database.js';
 import { appendAudit } from '../audit/append.js';
 import type { Db } from '../db.js';
 import type { ArchiveDeps } from '../deps.js';
+import { VERIFY_SIGNATURES_JOB } from '../jobs/job-kinds.js';
+import { enqueueJob } from '../jobs/queue.js';
 import { contentKey, type SpooledFile } from '../ports/blob-store.js';
 import { artifacts } from '../schema.js';
 import { discardSpool, spool } from '../spool.js';
 import { inTenant } from '../tenancy.js';
 import { type ArtifactRow, artifactView } from './artifact-view.js';
+import { looksLikePdf } from './sniff.js';
 
 export interface IngestInput {
   body: Readable;
@@ -72,6 +75,7 @@ export async function storeSpooledArtifact(
   const rule = retentionRule(input.docClass);
   const retention = { mode: rule.mode, retainUntil: retainUntil(input.docClass, now) };
   const key = contentKey(actor.orgId, file.sha256);
+  const isPdf = await looksLikePdf(file.path); // before put: the store takes the spool file over
   const ref = await deps.store.put(file, { key, contentType: input.contentType, retention });
   const [row] = (await tx
     .insert(artifacts)
@@ -95,5 +99,10 @@ export async function storeSpooledArtifact(
     targetId: row.sha256,
     details: { size: row.size, contentType: row.contentType, docClass: row.docClass },
   });
+  // Every PDF's signatures are verified once it is in (the verdict is kept, append-only), in the
+  // same transaction so no archived PDF can miss its verification.
+  if (isPdf) {
+    await enqueueJob(tx, { kind: VERIFY_SIGNATURES_JOB, orgId: actor.orgId, payload: { artifactId: row.id } });
+  }
   return { artifact: artifactView(row), row, created: true };
 }

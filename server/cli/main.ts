@@ -116,6 +116,11 @@ async function bindConfiguredIssuer(runtime: Awaited<ReturnType<typeof createRun
     issuer,
     audience,
     rolesClaim: 'groups',
-    roleMap: { 'arkiv-admin': 'admin', 'arkiv-controller': 'document_controller', 'arkiv-signatory': 'signatory', 'arkiv-auditor': 'auditor' },
+    roleMap: {
+      'arkiv-admin': 'admin',
+      'arkiv-controller': 'document_controller',
+      'arkiv-signatory': 'signatory',
+      'arkiv-auditor': 'auditor',
+    },
   });
 }

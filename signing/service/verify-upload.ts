@@ -53,7 +53,7 @@ export async function verifyUpload(
  * organization (revoked ones too: their earlier signatures stay verifiable), plus the configured
  * ARKIV_TRUST_ANCHORS. Never the operating system's store.
  */
-async function trustAnchors(deps: SigningDeps, actor: Actor): Promise<Cert[]> {
+export async function trustAnchors(deps: Pick<SigningDeps, 'db' | 'trustAnchorsPem'>, actor: Pick<Actor, 'orgId'>): Promise<Cert[]> {
   // Credentials are supplier records; the lookup runs without the customer scope of a customer caller.
   const rows = await inTenant(deps.db, { orgId: actor.orgId, customerId: null }, (tx) =>
     tx.select({ chainPem: signingCredentials.chainPem }).from(signingCredentials).where(eq(signingCredentials.orgId, actor.orgId)),
