@@ -188,6 +188,8 @@ export const artifacts = pgTable(
     legalHold: boolean('legal_hold').notNull().default(false),
     /** Set when the object was removed from the store after its retention ended. */
     disposedAt: timestamp('disposed_at', { withTimezone: true, mode: 'date' }),
+    /** When an integrity run last re-read and re-hashed the stored bytes (fixity coverage). */
+    lastVerifiedAt: timestamp('last_verified_at', { withTimezone: true, mode: 'date' }),
     createdBy: text('created_by').notNull(),
     createdAt: createdAt(),
   },
@@ -401,4 +403,51 @@ export const signatureVerifications = pgTable(
     verifiedAt: timestamp('verified_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [index('signature_verifications_artifact').on(t.orgId, t.artifactId)],
+);
+
+/** One integrity (fixity) run over an organization's archive; resumable from `cursor`. */
+export const integrityRuns = pgTable(
+  'integrity_runs',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    /** full | slice | on_demand */
+    scope: text('scope').notNull(),
+    /** running | succeeded | failed */
+    status: text('status').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+    /** Where a resumed run continues (e.g. the last artifact id verified, pass name). */
+    cursor: jsonb('cursor'),
+    /** objects, bytes, expected totals, ETA — for the API, SSE and /metrics. */
+    progress: jsonb('progress'),
+    summary: jsonb('summary'),
+    reportArtifactId: uuid('report_artifact_id').references(() => artifacts.id),
+  },
+  (t) => [index('integrity_runs_org').on(t.orgId, t.startedAt)],
+);
+
+/** What a run found. Append-only: a finding is evidence and is never edited away. */
+export const integrityFindings = pgTable(
+  'integrity_findings',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => integrityRuns.id),
+    kind: text('kind').notNull(),
+    artifactId: uuid('artifact_id'),
+    objectKey: text('object_key'),
+    versionId: text('version_id'),
+    message: text('message').notNull(),
+    details: jsonb('details'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('integrity_findings_run').on(t.runId)],
 );
