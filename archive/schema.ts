@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * The database schema. Every tenant row carries `org_id`; customer-visible rows also carry
@@ -450,4 +464,110 @@ export const integrityFindings = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('integrity_findings_run').on(t.runId)],
+);
+
+/**
+ * What the extractor read from an archived PDF. Append-only: a re-extraction (new extractor
+ * version) is a new row and a human correction is a `field_reviews` row, so the machine's reading
+ * stays on record beside the human's. A failed extraction is a row too (`error`), so a hostile or
+ * broken PDF is recorded once instead of retried forever.
+ */
+export const extractions = pgTable(
+  'extractions',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    artifactId: uuid('artifact_id')
+      .notNull()
+      .references(() => artifacts.id),
+    /** The job that produced it: a job run twice (crash after commit) stores one row. */
+    jobId: uuid('job_id'),
+    extractorVersion: text('extractor_version').notNull(),
+    docClass: text('doc_class'),
+    certType: text('cert_type'),
+    source: text('source'),
+    /** Lowest field confidence; below the auto-accept threshold the document needs review. */
+    minConfidence: real('min_confidence'),
+    result: jsonb('result'),
+    /** `{code, message}` when extraction failed (encrypted, malformed, timeout …). */
+    error: jsonb('error'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('extractions_artifact').on(t.orgId, t.artifactId, t.createdAt), uniqueIndex('extractions_job').on(t.jobId)],
+);
+
+/** A controller's confirmation or correction of one extracted field. Append-only. */
+export const fieldReviews = pgTable(
+  'field_reviews',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    extractionId: uuid('extraction_id')
+      .notNull()
+      .references(() => extractions.id),
+    field: text('field').notNull(),
+    /** confirm | correct */
+    action: text('action').notNull(),
+    /** The corrected value (for `confirm`, the value confirmed). */
+    value: jsonb('value'),
+    reviewer: text('reviewer').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('field_reviews_extraction').on(t.orgId, t.extractionId, t.createdAt)],
+);
+
+/**
+ * Promoted fields of an artifact's current extraction, with reviews applied: a projection of
+ * `extractions` + `field_reviews`, rebuilt whenever either grows (one row per artifact), so
+ * search and joins never have to work out which reading is current. It holds no evidence of
+ * its own: it can always be recomputed from the append-only tables.
+ */
+export const certificateRecords = pgTable(
+  'certificate_records',
+  {
+    artifactId: uuid('artifact_id')
+      .primaryKey()
+      .references(() => artifacts.id),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    extractionId: uuid('extraction_id')
+      .notNull()
+      .references(() => extractions.id),
+    docClass: text('doc_class'),
+    certType: text('cert_type'),
+    documentNumber: text('document_number'),
+    issueDate: date('issue_date', { mode: 'string' }),
+    manufacturer: text('manufacturer'),
+    purchaser: text('purchaser'),
+    poNumber: text('po_number'),
+    product: text('product'),
+    grade: text('grade'),
+    materialStandards: text('material_standards').array().notNull().default(sql`'{}'::text[]`),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('certificate_records_po').on(t.orgId, t.poNumber), index('certificate_records_doc_no').on(t.orgId, t.documentNumber)],
+);
+
+/** Heat numbers of an artifact's current extraction (child of `certificate_records`), for search. */
+export const heatNumbers = pgTable(
+  'heat_numbers',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    extractionId: uuid('extraction_id')
+      .notNull()
+      .references(() => extractions.id),
+    artifactId: uuid('artifact_id')
+      .notNull()
+      .references(() => certificateRecords.artifactId),
+    heatNumber: text('heat_number').notNull(),
+  },
+  (t) => [index('heat_numbers_search').on(t.orgId, t.heatNumber), index('heat_numbers_artifact').on(t.artifactId)],
 );

@@ -14,6 +14,8 @@ import { artifactRoutes } from './routes/artifact-routes.js';
 import { authRoutes, publicAuthRoutes } from './routes/auth-routes.js';
 import { customerRoutes } from './routes/customer-routes.js';
 import { documentRoutes } from './routes/document-routes.js';
+import { extractionRoutes } from './routes/extraction-routes.js';
+import { integrityRoutes } from './routes/integrity-routes.js';
 import { magicLinkRoutes } from './routes/magic-link-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import type { RouteDeps } from './routes/route-deps.js';
@@ -73,11 +75,13 @@ export function createApp(deps: AppDeps) {
   authRoutes(app, deps, identity);
   artifactRoutes(app, deps);
   documentRoutes(app, deps);
+  extractionRoutes(app, deps);
   customerRoutes(app, deps);
   tokenRoutes(app, deps);
   userRoutes(app, deps);
   magicLinkRoutes(app, deps, identity.publicUrl);
   signingRoutes(app, deps, identity.masterKey, deps.signing);
+  integrityRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

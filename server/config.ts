@@ -32,6 +32,12 @@ const schema = z
     ARKIV_MASTER_KEY: z.string().optional(),
     ARKIV_AUDIT_SIGNING_KEY: z.string().optional(),
     ARKIV_CHECKPOINT_CRON: z.string().default('0 * * * *'),
+    /** The daily integrity slice; with the window, every object is re-hashed at least once per window. */
+    ARKIV_INTEGRITY_CRON: z.string().default('15 3 * * *'),
+    ARKIV_INTEGRITY_WINDOW_DAYS: z.coerce.number().int().min(1).max(3660).default(90),
+    /** The organization seal (PKCS#12 file and its passphrase) that signs integrity reports; unset: JSON reports only. */
+    ARKIV_INTEGRITY_SEAL_P12: z.string().optional(),
+    ARKIV_INTEGRITY_SEAL_PASSPHRASE: z.string().optional(),
     ARKIV_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
     MEILI_HOST: z.string().url().optional(),
     MEILI_API_KEY: z.string().optional(),

@@ -24,6 +24,17 @@ export function createMetrics() {
     }),
     jobs: new Gauge({ name: 'arkiv_jobs', help: 'Jobs by kind and status', labelNames: ['kind', 'status'], registers: [registry] }),
     uploadsInFlight: new Gauge({ name: 'arkiv_uploads_in_flight', help: 'Uploads being received', registers: [registry] }),
+    integrityOldestUnverified: new Gauge({
+      name: 'arkiv_integrity_oldest_unverified_seconds',
+      help: 'Age of the least recently verified artifact (since its last re-hash, or since it was stored)',
+      registers: [registry],
+    }),
+    integrityProgress: new Gauge({
+      name: 'arkiv_integrity_run_progress',
+      help: 'The integrity run in progress: objects, bytes, total_objects, total_bytes, eta_seconds, findings',
+      labelNames: ['measure'],
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -2,11 +2,14 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import cron from 'node-cron';
 import { writeCheckpoint, writeCheckpointsForAllOrgs } from '../archive/audit/checkpoint.js';
+import { queueDailySlices } from '../archive/integrity/schedule.js';
 import { createApp } from './app.js';
 import { loadAuditSigner } from './audit-key.js';
 import { loadIdentitySettings, loadSigningSettings } from './identity-settings.js';
 import { instrumentStore } from './instrumented-store.js';
 import { jobDefinitions } from './jobs/definitions.js';
+import { closeExtractionPool } from './jobs/extract-job.js';
+import { sealLoader } from './jobs/integrity-job.js';
 import { startJobRunner } from './jobs/job-runner.js';
 import { createMetrics } from './metrics.js';
 import type { UploadTracker } from './routes/route-deps.js';
@@ -46,9 +49,23 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
     }
   };
   const task = cron.schedule(config.ARKIV_CHECKPOINT_CRON, checkpoint, { noOverlap: true });
+  // Every instance schedules the slice; queueDailySlices' advisory lock makes it happen once.
+  const integrityTask = cron.schedule(
+    config.ARKIV_INTEGRITY_CRON,
+    () =>
+      queueDailySlices({ db: archive.db, clock: runtime.clock }).then(
+        () => undefined,
+        (err: unknown) => logger.error({ err }, 'integrity slice scheduling failed'),
+      ),
+    { noOverlap: true },
+  );
   const runner = startJobRunner({
     deps: archive,
-    definitions: jobDefinitions(signing),
+    definitions: jobDefinitions(signing, {
+      auditTrust: async () => signer,
+      windowDays: config.ARKIV_INTEGRITY_WINDOW_DAYS,
+      seal: sealLoader(config),
+    }),
     logger,
     metrics,
     // Every job ends with a signed checkpoint of its organization's audit head.
@@ -72,7 +89,9 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
     stopping ??= (async () => {
       logger.info({ reason, uploadsInFlight: uploads.inFlight }, 'shutting down');
       await task.stop();
+      await integrityTask.stop();
       await runner.stop();
+      await closeExtractionPool();
       const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();
       const deadline = Date.now() + config.ARKIV_SHUTDOWN_GRACE_MS;

@@ -8,7 +8,7 @@ import { lockKey } from '../adapters/database.js';
 import { appendAudit } from '../audit/append.js';
 import type { Db } from '../db.js';
 import type { ArchiveDeps } from '../deps.js';
-import { VERIFY_SIGNATURES_JOB } from '../jobs/job-kinds.js';
+import { EXTRACT_DOCUMENT_JOB, VERIFY_SIGNATURES_JOB } from '../jobs/job-kinds.js';
 import { enqueueJob } from '../jobs/queue.js';
 import { contentKey, type SpooledFile } from '../ports/blob-store.js';
 import { artifacts } from '../schema.js';
@@ -99,10 +99,11 @@ export async function storeSpooledArtifact(
     targetId: row.sha256,
     details: { size: row.size, contentType: row.contentType, docClass: row.docClass },
   });
-  // Every PDF's signatures are verified once it is in (the verdict is kept, append-only), in the
-  // same transaction so no archived PDF can miss its verification.
+  // Every PDF's signatures are verified and its fields extracted once it is in (both kept
+  // append-only), in the same transaction so no archived PDF can miss either.
   if (isPdf) {
     await enqueueJob(tx, { kind: VERIFY_SIGNATURES_JOB, orgId: actor.orgId, payload: { artifactId: row.id } });
+    await enqueueJob(tx, { kind: EXTRACT_DOCUMENT_JOB, orgId: actor.orgId, payload: { artifactId: row.id } });
   }
   return { artifact: artifactView(row), row, created: true };
 }

@@ -27,6 +27,11 @@ const SIGNALS: Record<Exclude<DocClass, 'other'>, RegExp[]> = {
   ],
 };
 
+/** OCR sprinkles quote marks and rule glyphs onto title words ("OF ‘CONFORMITY."); they carry no meaning here. */
+function denoise(text: string): string {
+  return text.replace(/[‘’'"„“”|[\]]/g, '');
+}
+
 /**
  * Class by title words, weighted towards the top of page 1 where titles sit; an ITP that lists
  * "EN 10204" as a reference or a CoC that mentions certificates still carries its own title.
@@ -38,9 +43,9 @@ export function classify(lines: readonly Line[], hasResults: boolean): { docClas
   const titleZone = page1
     .slice(0, 6)
     .filter((l) => cells(l).length <= 2)
-    .map((l) => l.text)
+    .map((l) => denoise(l.text))
     .join('\n');
-  const body = lines.map((l) => l.text).join('\n');
+  const body = lines.map((l) => denoise(l.text)).join('\n');
   const score = (k: keyof typeof SIGNALS) => SIGNALS[k].reduce((s, re) => s + (re.test(titleZone) ? 3 : 0) + (re.test(body) ? 1 : 0), 0);
   const scores: [DocClass, number][] = [
     ['itp', score('itp')],

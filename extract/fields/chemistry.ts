@@ -1,4 +1,4 @@
-import { assign, headerColumns, linesBelow } from '../layout/columns.js';
+import { type Column, headerColumns, linesBelow } from '../layout/columns.js';
 import type { Line, Word } from '../layout/geometry.js';
 import { cells, cellText } from '../layout/lines.js';
 import type { FieldSet } from './field-set.js';
@@ -53,6 +53,34 @@ export function elementOf(text: string): string | undefined {
   return BY_UPPER.get(t.toUpperCase());
 }
 
+/** The order most mills print elements in; a single unread header between two read ones is implied. */
+const CANONICAL = ['C', 'Si', 'Mn', 'P', 'S', 'Cr', 'Ni', 'Mo', 'Cu', 'V', 'Nb', 'Ti', 'Al', 'N', 'B'];
+
+/**
+ * Element symbol of a header cell as OCR reads it: rule glyphs stuck to it, a doubled single
+ * letter ("Cc", "Ss" for C, S), "l", "|", "1" or "!" for "I" ("sl", "s|" for Si). `exact` is false
+ * when a repair was needed: the column is then less certain.
+ */
+export function elementOfOcr(text: string): { el: string; exact: boolean } | undefined {
+  const exact = elementOf(text);
+  if (exact) return { el: exact, exact: true };
+  const t = text.trim().replace(/^[|[\]]+|[|[\]]+$/g, '');
+  const stripped = elementOf(t);
+  if (stripped) return { el: stripped, exact: false };
+  const doubled = /^([a-z])\1$/i.exec(t)?.[1];
+  const single = doubled ? BY_UPPER.get(doubled.toUpperCase()) : undefined;
+  if (single) return { el: single, exact: false };
+  const ell = elementOf(t.replace(/[|l1!]/g, 'I'));
+  return ell ? { el: ell, exact: false } : undefined;
+}
+
+/** A plausible number as OCR gives it: "02" is ".02" with its dot lost, not two. */
+function chemValue(raw: string, commaDecimal: boolean): number | undefined {
+  if (/^0\d/.test(raw.trim())) return undefined;
+  const n = parseNumber(raw, commaDecimal);
+  return n !== undefined && n >= 0 && n < 100 ? n : undefined;
+}
+
 interface Row {
   label: string;
   values: Record<string, number>;
@@ -66,41 +94,98 @@ interface Row {
  */
 export function extractChemistry(lines: readonly Line[], set: FieldSet, commaDecimal: boolean): string[] {
   for (const [i, line] of lines.entries()) {
-    const columns = headerColumns(line, elementOf);
+    let repaired = false;
+    const columns = headerColumns(line, (t) => {
+      const r = elementOfOcr(t);
+      if (r && !r.exact) repaired = true;
+      return r?.el;
+    });
     if (columns.filter((c) => c.key).length < 3) continue;
     const rows: Row[] = [];
+    let implied = false;
+    const firstEl = columns.find((c) => c.key);
     for (const below of linesBelow(lines, i, 30, 12)) {
-      const byCol = assign(below, columns);
-      const values: Record<string, number> = {};
-      const words: Word[] = [];
-      const labelWords: Word[] = [];
-      for (const [idx, ws] of byCol) {
-        const key = columns[idx]?.key;
-        if (!key) {
-          labelWords.push(...ws);
-          continue;
-        }
-        const n = parseNumber(ws.map((w) => w.text).join(''), commaDecimal);
-        if (n !== undefined && n >= 0 && n < 100) {
-          values[key] = n;
-          words.push(...ws);
-        }
-      }
-      const firstEl = columns.find((c) => c.key);
-      const label = cellText(labelWords.filter((w) => w.x1 <= (firstEl?.x0 ?? 0) + 2));
-      if (Object.keys(values).length < 2) {
+      const placed = placeCells(below, columns, commaDecimal);
+      implied ||= placed.implied;
+      const label = cellText(below.words.filter((w) => w.x1 <= (firstEl?.x0 ?? 0) + 2));
+      if (Object.keys(placed.values).length < 2) {
         if (rows.length > 0) break;
         continue;
       }
       if (LIMIT_ROW.test(label)) continue;
-      rows.push({ label, values, words });
+      rows.push({ label, values: placed.values, words: placed.words });
     }
-    if (rows.length > 0) return commit(rows, set);
+    // Repaired or implied headers put a value under a column by inference: a person confirms it.
+    if (rows.length > 0) return commit(rows, set, repaired || implied ? 0.85 : 0.95);
   }
   return vertical(lines, set, commaDecimal);
 }
 
-function commit(rows: Row[], set: FieldSet): string[] {
+/**
+ * Values of one row placed under the header they line up with (left, right or centre alignment,
+ * whichever is closest). A value under no header of its own, between two read headers whose
+ * symbols are one apart in the usual order, belongs to the one in between ("Mn _ S" is P).
+ */
+function placeCells(
+  row: Line,
+  columns: readonly Column<string | undefined>[],
+  commaDecimal: boolean,
+): { values: Record<string, number>; words: Word[]; implied: boolean } {
+  const keyed = columns.filter((c) => c.key);
+  const hx = (c: Column<string | undefined>) => ({ x0: (c.header[0] as Word).x0, x1: (c.header[c.header.length - 1] as Word).x1 });
+  const claims = new Map<number, { dist: number; n: number; ws: Word[] }>();
+  const orphans: { n: number; ws: Word[]; cx: number }[] = [];
+  for (const cell of cells(row)) {
+    const n = chemValue(cellText(cell), commaDecimal);
+    if (n === undefined) continue;
+    const x0 = (cell[0] as Word).x0;
+    const x1 = (cell[cell.length - 1] as Word).x1;
+    let best = -1;
+    let bestDist = Number.POSITIVE_INFINITY;
+    keyed.forEach((c, k) => {
+      const h = hx(c);
+      const d = Math.min(Math.abs(x0 - h.x0), Math.abs(x1 - h.x1), Math.abs((x0 + x1) / 2 - (h.x0 + h.x1) / 2));
+      if (d < bestDist) [best, bestDist] = [k, d];
+    });
+    const colW =
+      keyed.length > 1 ? (hx(keyed[keyed.length - 1] as Column<string>).x0 - hx(keyed[0] as Column<string>).x0) / (keyed.length - 1) : 40;
+    if (best < 0 || bestDist > colW * 0.45) {
+      orphans.push({ n, ws: cell, cx: (x0 + x1) / 2 });
+      continue;
+    }
+    const prev = claims.get(best);
+    if (prev && prev.dist <= bestDist) orphans.push({ n, ws: cell, cx: (x0 + x1) / 2 });
+    else {
+      if (prev) orphans.push({ n: prev.n, ws: prev.ws, cx: ((prev.ws[0] as Word).x0 + (prev.ws[prev.ws.length - 1] as Word).x1) / 2 });
+      claims.set(best, { dist: bestDist, n, ws: cell });
+    }
+  }
+  const values: Record<string, number> = {};
+  const words: Word[] = [];
+  for (const [k, c] of claims) {
+    const el = keyed[k]?.key;
+    if (!el) continue;
+    values[el] = c.n;
+    words.push(...c.ws);
+  }
+  let implied = false;
+  const present = new Set(keyed.map((c) => c.key));
+  for (const o of orphans) {
+    const left = [...keyed].reverse().find((c) => hx(c).x1 < o.cx);
+    const right = keyed.find((c) => hx(c).x0 > o.cx);
+    const a = CANONICAL.indexOf(left?.key ?? '');
+    const b = CANONICAL.indexOf(right?.key ?? '');
+    const between = a >= 0 && b === a + 2 ? CANONICAL[a + 1] : undefined;
+    if (between && !present.has(between) && values[between] === undefined) {
+      values[between] = o.n;
+      words.push(...o.ws);
+      implied = true;
+    }
+  }
+  return { values, words, implied };
+}
+
+function commit(rows: Row[], set: FieldSet, method: number): string[] {
   const heats = new Map<string, Row[]>();
   for (const r of rows) {
     const heat = r.label.split(/\s+/).find(isHeat) ?? '';
@@ -111,7 +196,7 @@ function commit(rows: Row[], set: FieldSet): string[] {
   const [firstRows = []] = heats.values();
   const chosen = firstRows.find((r) => PRODUCT_ROW.test(r.label.replace(/^\S+\s*/, ''))) ?? firstRows[0];
   if (!chosen) return [];
-  set.set('chemistry', chosen.values, chosen.words, 0.95);
+  set.set('chemistry', chosen.values, chosen.words, method);
   const named = [...heats.entries()].filter(([h]) => h);
   if (named.length > 1) {
     const byHeat = Object.fromEntries(
@@ -121,7 +206,7 @@ function commit(rows: Row[], set: FieldSet): string[] {
       'chemistryByHeat',
       byHeat,
       rows.flatMap((r) => r.words),
-      0.95,
+      method,
     );
   }
   return named.map(([h]) => h);
@@ -129,7 +214,7 @@ function commit(rows: Row[], set: FieldSet): string[] {
 
 /** "C | 0,021" per line, at least three in a row at the same x. */
 function vertical(lines: readonly Line[], set: FieldSet, commaDecimal: boolean): string[] {
-  let run: { el: string; n: number; words: Word[]; x: number; page: number }[] = [];
+  let run: { el: string; n: number; words: Word[]; x: number; vx: number; page: number }[] = [];
   const flush = () => {
     if (run.length >= 3) {
       set.set(
@@ -154,11 +239,18 @@ function vertical(lines: readonly Line[], set: FieldSet, commaDecimal: boolean):
       if (!el || n === undefined || !next) continue;
       const last = run[run.length - 1];
       if (last && (Math.abs(last.x - x) > 6 || last.page !== line.page)) continue;
-      run.push({ el, n, words: [...c, ...next], x, page: line.page });
+      run.push({ el, n, words: [...c, ...next], x, vx: (next[0] as Word).x0, page: line.page });
       hit = true;
       break;
     }
-    if (!hit && run.length > 0 && flush()) return [];
+    // A row whose symbol OCR lost still shows its value under the others: skip it, do not end the run.
+    const last = run[run.length - 1];
+    const lostSymbol =
+      !hit &&
+      last &&
+      last.page === line.page &&
+      cs.some((c) => Math.abs((c[0] as Word).x0 - last.vx) < 6 && parseNumber(cellText(c), commaDecimal) !== undefined);
+    if (!hit && !lostSymbol && run.length > 0 && flush()) return [];
   }
   flush();
   return [];

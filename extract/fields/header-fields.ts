@@ -1,4 +1,4 @@
-import type { Line } from '../layout/geometry.js';
+import type { Line, Word } from '../layout/geometry.js';
 import type { FieldName, Fields } from '../types.js';
 import type { FieldSet } from './field-set.js';
 import { labelCandidates } from './label-values.js';
@@ -14,8 +14,20 @@ export function extractHeaderFields(lines: readonly Line[], fields: readonly Fie
     const normalise = NORMALISERS[c.field];
     const value = normalise ? normalise(c.text, ctx) : c.text;
     if (value === undefined) continue;
-    set.set(c.field, value as Fields[typeof c.field], c.words, c.method);
+    set.set(c.field, value as Fields[typeof c.field], c.words, c.method * ocrDoubt(c.field, value, c.words));
   }
+}
+
+/**
+ * Evidence that an OCR reading lost part of its value. Quantities and dimensions are printed with
+ * a unit ("24 pcs", "20 x 2000 x 6000 mm"); from OCR, a bare number most often means the unit was
+ * dropped or set onto another line, so the value goes to review instead of being accepted short.
+ */
+function ocrDoubt(field: FieldName, value: unknown, words: readonly Word[]): number {
+  if (!words.some((w) => w.source === 'ocr')) return 1;
+  // "24", "20 x 2000 x 6000": ends in a digit, so no unit was read after it.
+  if ((field === 'quantity' || field === 'dimensions') && typeof value === 'string' && /\d$/.test(value.trim())) return 0.88;
+  return 1;
 }
 
 /** Letterhead: the first line of page 1 when it reads as a company name. Weak evidence by nature. */

@@ -122,6 +122,13 @@ function setImpact(set: FieldSet, words: Word[], context: string, comma: boolean
   if (values.length >= 4) {
     const mean = (three[0] as number) / 3 + (three[1] as number) / 3 + (three[2] as number) / 3;
     if (Math.abs((values[3] as number) - mean) > 1.5) set.penalise('impactJ', 0.7);
+  } else if (
+    valueWords.some((w) => w.source === 'ocr') &&
+    /\b(mean|avg|average|mittel\w*|moyenne|snitt|gjennomsnitt|C43)\b/i.test(context)
+  ) {
+    // A mean is printed but only three numbers were read: one value was lost and the mean may
+    // stand in its place. Nothing to check against, so a person looks.
+    set.penalise('impactJ', 0.85);
   }
   const t = temperatureIn(tempFromRow ? context.split(' ').slice(-2).join(' ') : context) ?? temperatureIn(context);
   if (t) set.set('impactTempC', toCelsius(t.value, t.unit), valueWords.slice(0, 1), 0.92);

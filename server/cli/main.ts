@@ -10,7 +10,10 @@ const usage = `usage: arkiv <command>
   bootstrap --org NAME --email EMAIL      create/find an organization and admin; print {"orgId","token"}
   audit verify [--json] [--org ID]        recompute the audit hash chain and check every checkpoint
   audit checkpoint                        write signed checkpoints of every organization's audit head
+  integrity run [--json] [--org ID]       re-hash every object, reconcile store and database, verify signatures
+                                          and the audit chain; exit 1 when anything is found
   extract FILE [--json]                   offline extraction of one PDF (no server, database or network)
+  reextract [--all]                       queue extraction of every PDF read by an older extractor version (or all)
   sign IN.pdf --p12 FILE --out OUT.pdf [--passphrase-env VAR] [--tsa URL] [--reason TEXT] [--location TEXT]
                                           PAdES signature (B-B, or B-T with a time-stamp authority)
   verify FILE [--trust CA.pem ...] [--json]
@@ -36,8 +39,16 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./sign-command.js')).signCommand(rest);
       case 'verify':
         return await (await import('./verify-command.js')).verifyCommand(rest);
+      case 'reextract':
+        return await (await import('./reextract-command.js')).reextractCommand(rest, () =>
+          createRuntime(loadConfig(process.env), { logToStderr: true }),
+        );
       case 'audit':
         return await auditCommand(rest, () => createRuntime(loadConfig(process.env), { logToStderr: true }));
+      case 'integrity':
+        return await (await import('./integrity-command.js')).integrityCommand(rest, () =>
+          createRuntime(loadConfig(process.env), { logToStderr: true }),
+        );
       case undefined:
       case 'help':
       case '--help':

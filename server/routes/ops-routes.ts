@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import type { AppEnv } from '../http/env.js';
+import { refreshIntegrityGauges } from '../integrity-metrics.js';
 import type { RouteDeps } from './route-deps.js';
 
 /** Liveness, readiness and Prometheus metrics: unauthenticated, no tenant data. */
@@ -26,6 +27,8 @@ export function opsRoutes(app: OpenAPIHono<AppEnv>, { archive, database, metrics
   });
 
   app.get('/metrics', async (c) => {
+    // A database hiccup must not cost the whole scrape; the gauges keep their last values.
+    await refreshIntegrityGauges(archive, metrics).catch(() => {});
     c.header('Content-Type', metrics.registry.contentType);
     return c.body(await metrics.registry.metrics());
   });

@@ -11,7 +11,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeExtraction } from '../../archive/extraction/store-extraction.js';
+import { artifacts } from '../../archive/schema.js';
+import { systemActor } from '../../policies/actor.js';
 import { type Permission, type Role, roleHas, roles } from '../../policies/roles.js';
 import { pyhanko } from '../signing/support/fixtures.js';
 import { createTestPki } from '../signing/support/test-pki.js';
@@ -37,6 +41,8 @@ interface World {
   artifact: string;
   otherCustomerArtifact: string;
   signatoryUserId: string;
+  extraction: string;
+  otherCustomerExtraction: string;
 }
 
 /** A signing credential (openssl test PKI) for the credential routes' bodies, made once. */
@@ -121,7 +127,7 @@ describe.each(tiers)('permission matrix ($name tier)', (tier) => {
 });
 
 /** Records of the supplier itself, not of any customer: outside every customer user's scope. */
-const supplierOnlyKinds = new Set(['tokens', 'users', 'signing-credentials']);
+const supplierOnlyKinds = new Set(['tokens', 'users', 'signing-credentials', 'integrity']);
 
 function expected(variant: Variant, permitted: boolean, op: Operation, role: Role): { ok: (s: number) => boolean; text: string } {
   const supplierOnly = supplierOnlyKinds.has(op.path.split('/')[3] ?? '') && op.path.includes('{');
@@ -149,6 +155,8 @@ function fillPath(path: string, w: World, otherCustomer: boolean): string {
     if (kind === 'tokens') return '__token__';
     if (kind === 'users') return '__user__';
     if (kind === 'signing-credentials') return '__credential__';
+    if (kind === 'integrity') return '__integrity_run__';
+    if (kind === 'extractions') return otherCustomer ? w.otherCustomerExtraction : w.extraction;
     throw new Error(`permission matrix: no resource factory for {${name}} in ${path}; add one`);
   });
 }
@@ -158,6 +166,7 @@ async function send(t: TestApp, token: string, op: Operation, url: string, world
   if (url.includes('__user__')) url = url.replace('__user__', await freshUserId(t, world));
   if (url.includes('__link__')) url = url.replace('__link__', await freshLinkId(t, world));
   if (url.includes('__credential__')) url = url.replace('__credential__', await freshCredentialId(t, world));
+  if (url.includes('__integrity_run__')) url = url.replace('__integrity_run__', await freshIntegrityRunId(t, world));
   if (op.method === 'delete' && op.path === '/api/v1/customers/{id}/magic-links') url += '?email=nobody%40customer.example';
   const method = op.method.toUpperCase();
   if (op.method === 'post' && op.path === '/api/v1/artifacts') {
@@ -190,6 +199,8 @@ function sampleBody(op: Operation, w: World): unknown {
     'post /api/v1/orders/{id}/close': undefined,
     'post /api/v1/signing-credentials': { userId: w.signatoryUserId, ...signer, docClasses: ['coc'] },
     'post /api/v1/documents/{id}/sign': { reason: 'matrix', level: 'B-B' },
+    'post /api/v1/integrity/runs': undefined,
+    'post /api/v1/extractions/{id}/reviews': { field: 'poNumber', action: 'confirm' },
   };
   if (op.method === 'get' || op.method === 'delete' || op.method === 'head') return undefined;
   if (!(key in bodies)) throw new Error(`permission matrix: add a sample body for ${key}`);
@@ -221,7 +232,11 @@ async function seedWorld(t: TestApp): Promise<World> {
   ).id;
   await post(`/api/v1/documents/${document}/publish`, {});
   await post(`/api/v1/documents/${otherCustomerDocument}/publish`, {});
+  const extraction = await seedExtraction(t, orgId, artifact);
+  const otherCustomerExtraction = await seedExtraction(t, orgId, otherCustomerArtifact);
   return {
+    extraction,
+    otherCustomerExtraction,
     orgId,
     adminToken: token,
     customer,
@@ -234,6 +249,22 @@ async function seedWorld(t: TestApp): Promise<World> {
     otherCustomerArtifact,
     signatoryUserId,
   };
+}
+
+/** An extraction with a low-confidence field, as the extraction job would store it. */
+async function seedExtraction(t: TestApp, orgId: string, sha256: string): Promise<string> {
+  const [row] = await t.deps.db
+    .select({ id: artifacts.id })
+    .from(artifacts)
+    .where(and(eq(artifacts.orgId, orgId), eq(artifacts.sha256, sha256)));
+  const result = { docClass: 'coc', certType: null, source: 'text', fields: { poNumber: 'PO-1' }, fieldConfidence: { poNumber: 0.5 } };
+  const stored = await storeExtraction(t.deps, systemActor(orgId), {
+    artifactId: row?.id ?? '',
+    jobId: null,
+    extractorVersion: 'matrix',
+    result,
+  });
+  return stored.id;
 }
 
 async function tokenFor(t: TestApp, w: World, role: Role): Promise<string> {
@@ -285,4 +316,9 @@ async function freshCredentialId(t: TestApp, w: World): Promise<string> {
     body: JSON.stringify({ userId: w.signatoryUserId, ...signer, docClasses: ['coc'] }),
   });
   return (await json(res)).id;
+}
+
+/** A queued integrity run of the world's organization (no job runner here: it stays queued). */
+async function freshIntegrityRunId(t: TestApp, w: World): Promise<string> {
+  return (await json(await t.call(w.adminToken, '/api/v1/integrity/runs', { method: 'POST' }))).id;
 }

@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobs, signatureVerifications } from '../../archive/schema.js';
 import { jobDefinitions } from '../../server/jobs/definitions.js';
+import { closeExtractionPool } from '../../server/jobs/extract-job.js';
 import { startJobRunner } from '../../server/jobs/job-runner.js';
 import { createLogger } from '../../server/logger.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
@@ -19,7 +20,11 @@ describe.each(tiers)('signature verification of every ingested PDF ($name tier)'
     t = await makeTestApp(tier);
     org = await t.newOrg();
   }, 60_000);
-  afterAll(() => t?.cleanup());
+  afterAll(async () => {
+    // PDFs are extracted too now; the runner's lazily started extraction worker must not outlive the file.
+    await closeExtractionPool();
+    await t?.cleanup();
+  });
 
   async function uploadFile(path: string, contentType = 'application/pdf') {
     const res = await t.call(org.token, '/api/v1/artifacts', {

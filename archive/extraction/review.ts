@@ -1,0 +1,120 @@
+import { and, eq } from 'drizzle-orm';
+import { AppError, notFound } from '../../core/errors.js';
+import { newId } from '../../core/ids.js';
+import type { Actor } from '../../policies/actor.js';
+import { lockKey } from '../adapters/database.js';
+import { requireArtifactFor } from '../artifacts/find-artifact.js';
+import { appendAudit } from '../audit/append.js';
+import type { ArchiveDeps } from '../deps.js';
+import { artifacts, extractions, fieldReviews } from '../schema.js';
+import { inTenant } from '../tenancy.js';
+import { currentExtraction, type ExtractionRow, type ReviewRow, reviewsOf } from './current.js';
+import { effectiveFields, FIELD_KINDS, fitsField, pendingFields, type StoredResult } from './fields.js';
+import { rebuildProjection } from './projection.js';
+import { extractionLock } from './store-extraction.js';
+
+type Deps = ArchiveDeps;
+
+export interface ReviewInput {
+  field: string;
+  action: 'confirm' | 'correct';
+  value?: unknown;
+}
+
+/** The artifact's current extraction with its reviews merged into effective values (null if none yet). */
+export async function getExtraction(deps: Deps, actor: Actor, sha256: string, autoAccept: number) {
+  const artifact = await requireArtifactFor(deps, actor, sha256, 'artifact.read');
+  return inTenant(deps.db, actor, async (tx) => {
+    const row = await currentExtraction(tx, actor.orgId, artifact.id);
+    const reviews = row ? await reviewsOf(tx, row.id) : [];
+    await appendAudit(tx, deps.clock, actor, {
+      action: 'extraction.read',
+      targetType: 'artifact',
+      targetId: sha256,
+      details: { extractionId: row?.id ?? null },
+    });
+    return { artifactSha256: sha256, extraction: row ? extractionView(row, reviews, autoAccept, actor) : null };
+  });
+}
+
+/**
+ * A controller confirms or corrects one field. The review is a new row; the extraction row is
+ * never touched (a trigger rejects it anyway); the promoted columns are rebuilt to the
+ * effective values. Only the current extraction can be reviewed: a superseded one no longer
+ * speaks for the document.
+ */
+export async function reviewField(deps: Deps, actor: Actor, extractionId: string, input: ReviewInput, autoAccept: number) {
+  const [found] = await inTenant(deps.db, actor, (tx) =>
+    tx
+      .select({ sha256: artifacts.sha256 })
+      .from(extractions)
+      .innerJoin(artifacts, eq(artifacts.id, extractions.artifactId))
+      .where(and(eq(extractions.orgId, actor.orgId), eq(extractions.id, extractionId))),
+  );
+  if (!found) throw notFound('extraction');
+  const artifact = await requireArtifactFor(deps, actor, found.sha256, 'document.review');
+  if (!Object.hasOwn(FIELD_KINDS, input.field)) throw new AppError('validation_failed', `field: unknown field ${input.field}`);
+  if (input.action === 'correct' && (input.value === undefined || !fitsField(input.field, input.value))) {
+    throw new AppError('validation_failed', `value: not a valid ${input.field}`);
+  }
+  return inTenant(deps.db, actor, async (tx) => {
+    await lockKey(tx, extractionLock(actor.orgId, artifact.id));
+    const current = await currentExtraction(tx, actor.orgId, artifact.id);
+    if (!current || current.id !== extractionId) throw new AppError('conflict', 'this extraction has been superseded by a newer one');
+    if (!current.result) throw new AppError('conflict', 'a failed extraction has no fields to review');
+    const before = await reviewsOf(tx, current.id);
+    const shown = effectiveFields(current.result as StoredResult, before)[input.field];
+    const value = input.action === 'correct' ? input.value : (shown ?? null);
+    // Strictly after the previous review, so "the last correction wins" never depends on a tie.
+    const last = before.at(-1)?.createdAt.getTime() ?? 0;
+    const createdAt = new Date(Math.max(deps.clock.now().getTime(), last + 1));
+    const [review] = await tx
+      .insert(fieldReviews)
+      .values({
+        id: newId(),
+        orgId: actor.orgId,
+        extractionId,
+        field: input.field,
+        action: input.action,
+        value,
+        reviewer: actor.userId,
+        createdAt,
+      })
+      .returning();
+    const reviews = review ? [...before, review] : before;
+    await rebuildProjection(tx, current, reviews);
+    await appendAudit(tx, deps.clock, actor, {
+      action: 'extraction.review',
+      targetType: 'artifact',
+      targetId: found.sha256,
+      details: { extractionId, field: input.field, action: input.action },
+    });
+    return { artifactSha256: found.sha256, extraction: extractionView(current, reviews, autoAccept, actor) };
+  });
+}
+
+export function extractionView(row: ExtractionRow, reviews: ReviewRow[], autoAccept: number, actor: Actor) {
+  const result = row.result as StoredResult | null;
+  return {
+    id: row.id,
+    extractorVersion: row.extractorVersion,
+    createdAt: row.createdAt.toISOString(),
+    docClass: row.docClass,
+    certType: row.certType,
+    source: row.source,
+    minConfidence: row.minConfidence,
+    error: (row.error as { code: string; message: string } | null) ?? null,
+    result,
+    effectiveFields: result ? effectiveFields(result, reviews) : {},
+    pendingReview: result ? pendingFields(result, reviews, autoAccept) : [],
+    reviews: reviews.map((r) => ({
+      id: r.id,
+      field: r.field,
+      action: r.action as 'confirm' | 'correct',
+      value: r.value ?? null,
+      // Who reviewed is the supplier's internal business, not its customer's.
+      reviewer: actor.customerId ? null : r.reviewer,
+      createdAt: r.createdAt.toISOString(),
+    })),
+  };
+}
