@@ -92,14 +92,17 @@ describe.each(cases)('$key signature on $input (B-T: $tsa)', (c) => {
     else expect(unsigned).toMatch(/^\s*<ABSENT>/);
   });
 
-  it.runIf(c.tsa)('carries a time-stamp token that openssl ts -verify accepts', async () => {
-    const x = extractSignature(out, 'Signature1', join(dir, `ts-${c.key}-${c.input}`));
-    const ts = await extractTimestamp(x.cms, join(dir, `ts-${c.key}-${c.input}`));
-    expect(ts).toBeDefined();
-    const r = run('openssl', ['ts', '-verify', '-in', ts?.token ?? '', '-token_in', '-data', ts?.data ?? '', '-CAfile', pki.rootPem]);
-    expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Verification: OK/);
-  });
+  // Only B-T signatures carry a time-stamp token; the case is not generated for B-B.
+  if (c.tsa) {
+    it('carries a time-stamp token that openssl ts -verify accepts', async () => {
+      const x = extractSignature(out, 'Signature1', join(dir, `ts-${c.key}-${c.input}`));
+      const ts = await extractTimestamp(x.cms, join(dir, `ts-${c.key}-${c.input}`));
+      expect(ts).toBeDefined();
+      const r = run('openssl', ['ts', '-verify', '-in', ts?.token ?? '', '-token_in', '-data', ts?.data ?? '', '-CAfile', pki.rootPem]);
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/Verification: OK/);
+    });
+  }
 
   it('is valid and trusted for our own verifier with the test root, untrusted without it', async () => {
     const anchors = certsFromPem(readFileSync(pki.rootPem, 'utf8'));
