@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { AppError, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { Actor } from '../../policies/actor.js';
+import type { Permission } from '../../policies/roles.js';
 import { authorize } from '../access.js';
 import { appendAudit } from '../audit/append.js';
 import type { Db } from '../db.js';
@@ -79,17 +80,16 @@ export async function listOrders(
 }
 
 export async function getOrder(deps: ArchiveDeps, actor: Actor, id: string) {
+  return view(await requireOrderFor(deps, actor, id, 'order.read'));
+}
+
+/** Finds the order in the caller's scope (404 otherwise), then checks the permission for the act. */
+async function requireOrderFor(deps: ArchiveDeps, actor: Actor, id: string, permission: Permission): Promise<OrderRow> {
   const row = await inTenant(deps.db, actor, (tx) => findOrder(tx, actor.orgId, id));
   if (!row) throw notFound('order');
-  await authorize(
-    deps,
-    actor,
-    'order.read',
-    'order',
-    { orgId: row.orgId, customerId: row.customerId, orderId: row.id },
-    { type: 'order', id },
-  );
-  return view(row);
+  const scope = { orgId: row.orgId, customerId: row.customerId, orderId: row.id };
+  await authorize(deps, actor, permission, 'order', scope, { type: 'order', id });
+  return row;
 }
 
 export async function findOrder(db: Db, orgId: string, id: string): Promise<OrderRow | null> {
@@ -105,16 +105,7 @@ export async function findOrder(db: Db, orgId: string, id: string): Promise<Orde
  * revoked and sessions opened from them end, in the same transaction as the status change.
  */
 export async function closeOrder(deps: ArchiveDeps, actor: Actor, id: string) {
-  const row = await inTenant(deps.db, actor, (tx) => findOrder(tx, actor.orgId, id));
-  if (!row) throw notFound('order');
-  await authorize(
-    deps,
-    actor,
-    'order.manage',
-    'order',
-    { orgId: row.orgId, customerId: row.customerId, orderId: row.id },
-    { type: 'order', id },
-  );
+  const row = await requireOrderFor(deps, actor, id, 'order.manage');
   return inTenant(deps.db, actor, async (tx) => {
     const [updated] = (await tx.update(orders).set({ status: 'closed' }).where(eq(orders.id, row.id)).returning()) as [OrderRow];
     const revokedLinks = await revokeOrderAccess(tx, deps.clock, actor.orgId, row.id);

@@ -1,14 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import { json, sha256Hex } from '../support/http.js';
 import { stepUpWithToken } from '../support/identity.js';
 import { tiers } from '../support/tiers.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
-const json = (r: Response): Promise<any> => r.json();
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const sha = sha256Hex;
 const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
 
 describe.each(tiers)('artifacts API ($name tier)', (tier) => {

@@ -1,11 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import { json, sha256Hex } from '../support/http.js';
 import { tiers } from '../support/tiers.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
-const json = (r: Response): Promise<any> => r.json();
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const sha = sha256Hex;
 
 describe.each(tiers)('customers, orders, documents and tokens ($name tier)', (tier) => {
   let t: TestApp;

@@ -1,8 +1,9 @@
 import { Secret, TOTP } from 'otpauth';
 import type { TestApp } from './app.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
-export const json = (r: Response): Promise<any> => r.json();
+import { json } from './http.js';
+
+export { json };
 
 export const postJson = (t: TestApp, token: string, path: string, body: unknown) =>
   t.call(token, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
