@@ -3,6 +3,25 @@
  * clients rely on; `message` is for humans. Infrastructure errors are translated into an
  * AppError at the adapter that met them, never further up.
  */
+/**
+ * Why the signing core refuses a credential or a PDF (signing/errors.ts throws these); the API
+ * answers them 422 with the same code. Listed once, here, so both layers share one vocabulary.
+ */
+export const signingRefusalCodes = [
+  'certificate_expired',
+  'certificate_not_yet_valid',
+  'certificate_key_usage',
+  'certificate_key_mismatch',
+  'unsupported_key',
+  'credential_unreadable',
+  'pdf_unreadable',
+  'pdf_encrypted',
+  'pdf_certified_no_changes',
+  'signature_too_large',
+  'tsa_failed',
+] as const;
+export type SigningRefusalCode = (typeof signingRefusalCodes)[number];
+
 export type ErrorCode =
   | 'bad_request'
   | 'validation_failed'
@@ -25,18 +44,8 @@ export type ErrorCode =
   | 'store_integrity_failure'
   | 'service_unavailable'
   | 'internal_error'
-  // Signing: the signing core's stable reasons (signing/errors.ts) plus the act's preconditions.
-  | 'certificate_expired'
-  | 'certificate_not_yet_valid'
-  | 'certificate_key_usage'
-  | 'certificate_key_mismatch'
-  | 'unsupported_key'
-  | 'credential_unreadable'
-  | 'pdf_unreadable'
-  | 'pdf_encrypted'
-  | 'pdf_certified_no_changes'
-  | 'signature_too_large'
-  | 'tsa_failed'
+  // Signing: the core's refusals (above) plus the act's preconditions.
+  | SigningRefusalCode
   | 'tsa_not_configured'
   | 'no_signing_credential'
   | 'signing_not_permitted';
@@ -63,17 +72,7 @@ const statusByCode: Record<ErrorCode, number> = {
   store_integrity_failure: 500,
   service_unavailable: 503,
   internal_error: 500,
-  certificate_expired: 422,
-  certificate_not_yet_valid: 422,
-  certificate_key_usage: 422,
-  certificate_key_mismatch: 422,
-  unsupported_key: 422,
-  credential_unreadable: 422,
-  pdf_unreadable: 422,
-  pdf_encrypted: 422,
-  pdf_certified_no_changes: 422,
-  signature_too_large: 422,
-  tsa_failed: 422,
+  ...(Object.fromEntries(signingRefusalCodes.map((c) => [c, 422])) as Record<SigningRefusalCode, number>),
   tsa_not_configured: 400,
   no_signing_credential: 403,
   signing_not_permitted: 403,

@@ -1,19 +1,10 @@
+import type { SigningRefusalCode } from '../core/errors.js';
+
 /**
  * Stable reasons a signing request is refused. The API layer maps these onto AppError
  * (`validation_failed`/422-style) keeping `code` as the machine-readable reason; the CLI prints it.
  */
-export type SigningErrorCode =
-  | 'certificate_expired'
-  | 'certificate_not_yet_valid'
-  | 'certificate_key_usage'
-  | 'certificate_key_mismatch'
-  | 'unsupported_key'
-  | 'credential_unreadable'
-  | 'pdf_unreadable'
-  | 'pdf_encrypted'
-  | 'pdf_certified_no_changes'
-  | 'signature_too_large'
-  | 'tsa_failed';
+export type SigningErrorCode = SigningRefusalCode;
 
 export class SigningError extends Error {
   constructor(
