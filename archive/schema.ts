@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  customType,
   date,
   index,
   integer,
@@ -20,6 +21,9 @@ import {
  * `customer_id`. Append-only tables (revisions, audit entries, checkpoints) are protected by
  * triggers in the hand-written migration 0001.
  */
+/** A Postgres `tsvector`: written by the search adapter with `setweight(to_tsvector(...))`. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
 export const organizations = pgTable('organizations', {
@@ -493,6 +497,8 @@ export const extractions = pgTable(
     result: jsonb('result'),
     /** `{code, message}` when extraction failed (encrypted, malformed, timeout …). */
     error: jsonb('error'),
+    /** The document's plain text as read (text layer or OCR), for full-text search; capped. */
+    text: text('text'),
     createdAt: createdAt(),
   },
   (t) => [index('extractions_artifact').on(t.orgId, t.artifactId, t.createdAt), uniqueIndex('extractions_job').on(t.jobId)],
@@ -570,4 +576,86 @@ export const heatNumbers = pgTable(
     heatNumber: text('heat_number').notNull(),
   },
   (t) => [index('heat_numbers_search').on(t.orgId, t.heatNumber), index('heat_numbers_artifact').on(t.artifactId)],
+);
+
+/**
+ * The search index kept in Postgres (the default search adapter): one row per document revision,
+ * or per artifact not (yet) filed under a document (`key` tells which). It is a projection of
+ * documents, revisions and the current extraction, rebuilt by indexing jobs and
+ * `arkiv search reindex`; it holds no evidence of its own. It carries the scope columns
+ * (organization, customer, order, publication) so every query can be filtered by them, and a
+ * superseded revision stays indexed with `superseded` set instead of being dropped.
+ */
+export const searchEntries = pgTable(
+  'search_entries',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    /** `rev:<documentId>:<revisionNo>` or `art:<artifactId>`: one entry per key. */
+    key: text('key').notNull(),
+    customerId: uuid('customer_id'),
+    orderId: uuid('order_id'),
+    documentId: uuid('document_id'),
+    revisionNo: integer('revision_no'),
+    artifactId: uuid('artifact_id').notNull(),
+    extractionId: uuid('extraction_id'),
+    published: boolean('published').notNull().default(false),
+    superseded: boolean('superseded').notNull().default(false),
+    docClass: text('doc_class'),
+    certType: text('cert_type'),
+    title: text('title'),
+    documentNumber: text('document_number'),
+    poNumber: text('po_number'),
+    grade: text('grade'),
+    /** Family of the grade (e.g. "duplex", "austenitic"), for the facet. */
+    gradeFamily: text('grade_family'),
+    /** Canonical names of the grade and its equivalents, so any one name finds the others. */
+    gradeKeys: text('grade_keys').array().notNull().default(sql`'{}'::text[]`),
+    heatNumbers: text('heat_numbers').array().notNull().default(sql`'{}'::text[]`),
+    tagNumbers: text('tag_numbers').array().notNull().default(sql`'{}'::text[]`),
+    materialStandards: text('material_standards').array().notNull().default(sql`'{}'::text[]`),
+    issueDate: date('issue_date', { mode: 'string' }),
+    issueYear: integer('issue_year'),
+    /** Identifiers (heat, PO, certificate, tag numbers) joined by spaces, upper-cased, for pg_trgm. */
+    identifiers: text('identifiers').notNull().default(''),
+    body: text('body').notNull().default(''),
+    tsv: tsvector('tsv').notNull(),
+    indexedAt: timestamp('indexed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('search_entries_key').on(t.orgId, t.key),
+    index('search_entries_tsv').using('gin', t.tsv),
+    index('search_entries_identifiers').using('gin', t.identifiers.op('gin_trgm_ops')),
+    index('search_entries_heats').using('gin', t.heatNumbers),
+    index('search_entries_grades').using('gin', t.gradeKeys),
+    index('search_entries_scope').on(t.orgId, t.customerId, t.orderId),
+    index('search_entries_artifact').on(t.orgId, t.artifactId),
+  ],
+);
+
+/**
+ * An organization's seal: the certificate and key that sign what the organization itself issues
+ * (integrity reports, sealed books), as opposed to a person's signing credential. The private key
+ * is sealed like a signing credential's. The newest unrevoked one is used.
+ */
+export const organizationSeals = pgTable(
+  'organization_seals',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    subject: text('subject').notNull(),
+    certSha256: text('cert_sha256').notNull(),
+    /** Seal certificate first, then its issuers, as PEM. */
+    chainPem: text('chain_pem').notNull(),
+    privateKeyEnc: text('private_key_enc').notNull(),
+    notAfter: timestamp('not_after', { withTimezone: true, mode: 'date' }).notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('organization_seals_org').on(t.orgId, t.createdAt)],
 );

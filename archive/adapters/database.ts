@@ -59,7 +59,9 @@ async function openPglite(dataDir: string): Promise<Database> {
   const dir = join(dataDir, 'pglite');
   await mkdir(dir, { recursive: true });
   const unlock = await lockPgliteDir(dir);
-  const client = await PGlite.create(dir).catch(async (err: unknown) => {
+  // pg_trgm backs identifier search (migration 0009); PGlite ships it as a loadable contrib module.
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const client = await PGlite.create(dir, { extensions: { pg_trgm } }).catch(async (err: unknown) => {
     await unlock();
     throw err;
   });
