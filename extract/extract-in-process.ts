@@ -24,8 +24,19 @@ export interface ExtractOptions {
 /** Below this many text-layer characters a page is treated as scanned. */
 const THIN_PAGE_CHARS = 40;
 
+/**
+ * What a worker hands back: the result (the DESIGN.md contract) and, beside it, the document's
+ * plain text for full-text search. The text stays out of the result so `arkiv extract --json`
+ * prints exactly the contract.
+ */
+export interface ExtractionOutput {
+  result: ExtractionResult;
+  /** Lines in reading order, one per line; pages separated by a form feed. */
+  text: string;
+}
+
 /** The whole pipeline in the calling thread. The pool runs this inside a worker. */
-export async function extractInProcess(bytes: Uint8Array, options: ExtractOptions = {}): Promise<ExtractionResult> {
+export async function extractInProcess(bytes: Uint8Array, options: ExtractOptions = {}): Promise<ExtractionOutput> {
   const doc = await openPdf(bytes);
   let ocr: OcrWorker | undefined;
   try {
@@ -50,11 +61,18 @@ export async function extractInProcess(bytes: Uint8Array, options: ExtractOption
       page.cleanup();
     }
     const lines = buildLines(words);
-    return analyse(lines, doc.numPages, sources, usLetter);
+    return { result: analyse(lines, doc.numPages, sources, usLetter), text: plainText(lines, pages) };
   } finally {
     await ocr?.terminate();
     await doc.destroy();
   }
+}
+
+/** The lines as plain text: a page without text is an empty string between its form feeds. */
+export function plainText(lines: readonly Line[], pages: number): string {
+  const byPage: string[][] = Array.from({ length: pages }, () => []);
+  for (const line of lines) byPage[line.page - 1]?.push(line.text);
+  return byPage.map((p) => p.join('\n')).join('\f');
 }
 
 export function analyse(lines: readonly Line[], pages: number, sources: Set<'text' | 'ocr'>, usLetter = false): ExtractionResult {

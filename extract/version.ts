@@ -2,4 +2,4 @@
  * Bumped whenever a change can alter results: the archive re-extracts every revision whose stored
  * extraction carries an older version.
  */
-export const EXTRACTOR_VERSION = 'arkiv-extract/1.1.0';
+export const EXTRACTOR_VERSION = 'arkiv-extract/1.2.0';

@@ -35,6 +35,14 @@ export interface SearchDocument {
   issueDate: string | null;
   /** Extracted plain text (capped by the indexer). */
   body: string;
+  /** Product and manufacturer, ranked with the title (added after the first version: optional). */
+  product?: string | null | undefined;
+  manufacturer?: string | null | undefined;
+  /**
+   * The document is export-controlled: callers without clearance must not find it at all (the
+   * Postgres adapter checks `documents.export_controlled` itself; other engines filter on this).
+   */
+  exportControlled?: boolean | undefined;
 }
 
 /**
@@ -46,6 +54,10 @@ export interface SearchScope {
   /** Set for customer users: only this customer's entries, and only published ones. */
   customerId: string | null;
   publishedOnly: boolean;
+  /** Set for customer sessions opened from an order-scoped link: only this order's entries. */
+  orderId?: string | null | undefined;
+  /** Export-control clearance; absent or false: export-controlled entries do not exist for the caller. */
+  exportCleared?: boolean | undefined;
 }
 
 export interface SearchQuery {
@@ -111,6 +123,11 @@ export interface SearchResult {
   facets: SearchFacets;
   /** Every match in scope, not just this page. */
   total: number;
+  /**
+   * False when the engine counted only part of the matches (a very broad query): `total` and the
+   * facet counts are then lower bounds over the best-ranked matches; the hits are ranked as ever.
+   */
+  totalExact: boolean;
   nextCursor: string | null;
 }
 

@@ -19,6 +19,8 @@ import { integrityRoutes } from './routes/integrity-routes.js';
 import { magicLinkRoutes } from './routes/magic-link-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import type { RouteDeps } from './routes/route-deps.js';
+import { sealRoutes } from './routes/seal-routes.js';
+import { searchRoutes } from './routes/search-routes.js';
 import { type SigningSettings, signingRoutes } from './routes/signing-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { userRoutes } from './routes/user-routes.js';
@@ -82,6 +84,8 @@ export function createApp(deps: AppDeps) {
   magicLinkRoutes(app, deps, identity.publicUrl);
   signingRoutes(app, deps, identity.masterKey, deps.signing);
   integrityRoutes(app, deps);
+  sealRoutes(app, deps, identity.masterKey);
+  searchRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

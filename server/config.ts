@@ -34,13 +34,25 @@ const schema = z
     ARKIV_CHECKPOINT_CRON: z.string().default('0 * * * *'),
     /** The daily integrity slice; with the window, every object is re-hashed at least once per window. */
     ARKIV_INTEGRITY_CRON: z.string().default('15 3 * * *'),
+    ARKIV_INTEGRITY_FULL_CRON: z.string().default('0 2 1 1 *'),
     ARKIV_INTEGRITY_WINDOW_DAYS: z.coerce.number().int().min(1).max(3660).default(90),
     /** The organization seal (PKCS#12 file and its passphrase) that signs integrity reports; unset: JSON reports only. */
     ARKIV_INTEGRITY_SEAL_P12: z.string().optional(),
     ARKIV_INTEGRITY_SEAL_PASSPHRASE: z.string().optional(),
     ARKIV_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+    /** The search engine: Postgres full text in the same database (default) or Meilisearch (MEILI_HOST). */
+    ARKIV_SEARCH: z.enum(['postgres', 'meilisearch']).default('postgres'),
     MEILI_HOST: z.string().url().optional(),
     MEILI_API_KEY: z.string().optional(),
+    /** Meilisearch index uid (letters, digits, `-`, `_`). */
+    MEILI_INDEX: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]+$/)
+      .default('arkiv'),
+    /** Tenant-token mode: searches carry a token signed with this search-only key, scoped by Meilisearch itself. */
+    MEILI_SEARCH_API_KEY: z.string().optional(),
+    /** That key's uid (GET /keys), named in every tenant token. */
+    MEILI_SEARCH_API_KEY_UID: z.string().uuid().optional(),
     MQTT_URL: z.string().optional(),
     ARKIV_TSA_URL: z.string().url().optional(),
     /** PEM file of extra trust anchors for POST /verify (beyond the roots of registered credentials). */
@@ -55,6 +67,12 @@ const schema = z
     OIDC_AUDIENCE: z.string().optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.ARKIV_SEARCH === 'meilisearch' && !c.MEILI_HOST) {
+      ctx.addIssue({ code: 'custom', message: 'ARKIV_SEARCH=meilisearch needs MEILI_HOST' });
+    }
+    if (!c.MEILI_SEARCH_API_KEY !== !c.MEILI_SEARCH_API_KEY_UID) {
+      ctx.addIssue({ code: 'custom', message: 'MEILI_SEARCH_API_KEY and MEILI_SEARCH_API_KEY_UID go together (tenant-token mode)' });
+    }
     if (c.S3_ENDPOINT && (!c.S3_ACCESS_KEY_ID || !c.S3_SECRET_ACCESS_KEY)) {
       ctx.addIssue({ code: 'custom', message: 'S3_ENDPOINT needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY' });
     }

@@ -6,6 +6,7 @@ import { S3BlobStore } from '../archive/adapters/s3-blob-store.js';
 import type { ArchiveDeps } from '../archive/deps.js';
 import type { BlobStore } from '../archive/ports/blob-store.js';
 import { type Clock, systemClock } from '../core/clock.js';
+import { createSearchEngine, type SearchEngine } from '../search/create-search-index.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -18,6 +19,8 @@ export interface Runtime {
   database: Database;
   store: BlobStore;
   archive: ArchiveDeps;
+  /** The search engine (ARKIV_SEARCH): the index for queries and the writer for indexing jobs. */
+  search: SearchEngine;
   close(): Promise<void>;
 }
 
@@ -34,6 +37,18 @@ export async function createRuntime(config: Config, options: { migrate?: boolean
     const spoolDir = join(dataDir, 'spool');
     await sweepSpool(spoolDir);
     const archive: ArchiveDeps = { db: database.db, store, clock, spoolDir, maxUploadBytes: config.ARKIV_MAX_UPLOAD_BYTES };
+    const search = createSearchEngine(
+      {
+        engine: config.ARKIV_SEARCH,
+        meiliHost: config.MEILI_HOST,
+        meiliApiKey: config.MEILI_API_KEY,
+        meiliIndex: config.MEILI_INDEX,
+        meiliSearchApiKey: config.MEILI_SEARCH_API_KEY,
+        meiliSearchApiKeyUid: config.MEILI_SEARCH_API_KEY_UID,
+      },
+      database.db,
+    );
+    await search.index.prepare();
     return {
       config,
       logger,
@@ -42,6 +57,7 @@ export async function createRuntime(config: Config, options: { migrate?: boolean
       database,
       store,
       archive,
+      search,
       async close() {
         await store.close?.();
         await database.close();

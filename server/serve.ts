@@ -2,11 +2,12 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import cron from 'node-cron';
 import { writeCheckpoint, writeCheckpointsForAllOrgs } from '../archive/audit/checkpoint.js';
-import { queueDailySlices } from '../archive/integrity/schedule.js';
+import { queueDailySlices, queueFullPasses } from '../archive/integrity/schedule.js';
 import { createApp } from './app.js';
 import { loadAuditSigner } from './audit-key.js';
 import { loadIdentitySettings, loadSigningSettings } from './identity-settings.js';
 import { instrumentStore } from './instrumented-store.js';
+import { reportSealer } from './integrity/org-seal.js';
 import { jobDefinitions } from './jobs/definitions.js';
 import { closeExtractionPool } from './jobs/extract-job.js';
 import { sealLoader } from './jobs/integrity-job.js';
@@ -29,6 +30,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const uploads = uploadTracker(metrics);
   const archive = { ...runtime.archive, store: instrumentStore(runtime.store, metrics) };
   const signing = await loadSigningSettings(config);
+  const identity = await loadIdentitySettings(config, runtime.dataDir);
   const app = createApp({
     archive,
     database: runtime.database,
@@ -36,8 +38,9 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
     uploads,
     logger,
     version: packageVersion(),
-    identity: await loadIdentitySettings(config, runtime.dataDir),
+    identity,
     signing,
+    search: runtime.search.index,
   });
 
   const signer = await loadAuditSigner({ configuredKeyPem: config.ARKIV_AUDIT_SIGNING_KEY, dataDir: runtime.dataDir });
@@ -59,13 +62,27 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
       ),
     { noOverlap: true },
   );
+  // The annual full pass, likewise once across instances (queueFullPasses takes its own lock).
+  const fullPassTask = cron.schedule(
+    config.ARKIV_INTEGRITY_FULL_CRON,
+    () =>
+      queueFullPasses({ db: archive.db, clock: runtime.clock }).then(
+        () => undefined,
+        (err: unknown) => logger.error({ err }, 'integrity full pass scheduling failed'),
+      ),
+    { noOverlap: true },
+  );
   const runner = startJobRunner({
     deps: archive,
-    definitions: jobDefinitions(signing, {
-      auditTrust: async () => signer,
-      windowDays: config.ARKIV_INTEGRITY_WINDOW_DAYS,
-      seal: sealLoader(config),
-    }),
+    definitions: jobDefinitions(
+      signing,
+      {
+        auditTrust: async () => signer,
+        windowDays: config.ARKIV_INTEGRITY_WINDOW_DAYS,
+        seal: reportSealer({ db: archive.db, clock: runtime.clock, masterKey: identity.masterKey }, sealLoader(config)),
+      },
+      runtime.search.indexFor,
+    ),
     logger,
     metrics,
     // Every job ends with a signed checkpoint of its organization's audit head.
@@ -90,6 +107,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
       logger.info({ reason, uploadsInFlight: uploads.inFlight }, 'shutting down');
       await task.stop();
       await integrityTask.stop();
+      await fullPassTask.stop();
       await runner.stop();
       await closeExtractionPool();
       const closed = new Promise<void>((done) => server.close(() => done()));

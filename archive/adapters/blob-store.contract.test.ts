@@ -228,6 +228,18 @@ describe.skipIf(!s3Endpoint)('S3BlobStore', { timeout: 60_000 }, () => {
 
   contract(() => subject);
 
+  it('lists more than one page of versions under keys with slashes', async () => {
+    // ListObjectVersions pages at 1,000 entries; the second page needs correctly escaped markers.
+    const prefix = `org-${rnd()}/ab/`;
+    const keys = Array.from({ length: 1050 }, (_, i) => `${prefix}${String(i).padStart(4, '0')}/x`);
+    for (let i = 0; i < keys.length; i += 50) {
+      await Promise.all(keys.slice(i, i + 50).map((key) => raw.putObject(bucket, key, Buffer.from(key))));
+    }
+    const listed = new Set<string>();
+    for await (const v of subject.store.listVersions(prefix)) listed.add(v.key);
+    expect(listed.size).toBe(keys.length);
+  });
+
   it('creates the bucket with Object Lock and a default COMPLIANCE retention', async () => {
     expect(await (raw.getObjectLockConfig(bucket) as unknown as Promise<unknown>)).toMatchObject({
       objectLockEnabled: 'Enabled',

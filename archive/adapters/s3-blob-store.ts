@@ -191,10 +191,25 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
+  /**
+   * Pages through ListObjectVersions itself: minio 8.0.7's `listObjects` puts the key and
+   * version-id markers into the query string unescaped, so with keys containing "/" RGW rejects
+   * every page after the first (SignatureDoesNotMatch). Escaping the markers here fixes that.
+   */
   async *listVersions(prefix: string): AsyncIterable<ListedVersion> {
-    const stream = this.client.listObjects(this.bucket, prefix, true, { IncludeVersion: true });
-    try {
-      for await (const row of stream as AsyncIterable<VersionRow>) {
+    let keyMarker: string | undefined;
+    let versionIdMarker: string | undefined;
+    for (;;) {
+      const page = await this.s3('listObjectVersions', () =>
+        this.client.listObjectsQuery(this.bucket, prefix, '', {
+          Delimiter: '',
+          MaxKeys: 1000,
+          IncludeVersion: true,
+          ...(keyMarker ? { keyMarker: encodeURIComponent(keyMarker) } : {}),
+          ...(versionIdMarker ? { versionIdMarker: encodeURIComponent(versionIdMarker) } : {}),
+        }),
+      );
+      for (const row of (page.objects ?? []) as VersionRow[]) {
         if (!row.name) continue; // common prefixes, not objects
         yield {
           key: row.name,
@@ -205,8 +220,10 @@ export class S3BlobStore implements BlobStore {
           lastModified: row.lastModified && !Number.isNaN(row.lastModified.getTime()) ? row.lastModified : null,
         };
       }
-    } catch (err) {
-      throw translate(err, 'listObjects');
+      if (!page.isTruncated || !page.keyMarker) return;
+      // Markers come back URL-encoded (encoding-type=url); decode once so they are escaped once.
+      keyMarker = decodeURIComponent(page.keyMarker);
+      versionIdMarker = page.versionIdMarker ? decodeURIComponent(page.versionIdMarker) : undefined;
     }
   }
 

@@ -9,6 +9,8 @@ import { requireCustomer } from '../customers/customers.js';
 import { findOrder } from '../customers/orders.js';
 import type { Db } from '../db.js';
 import type { ArchiveDeps } from '../deps.js';
+import { SEARCH_INDEX_JOB } from '../jobs/job-kinds.js';
+import { enqueueJob } from '../jobs/queue.js';
 import { afterCursor, newestFirst, type Page, toPage } from '../pagination.js';
 import { artifacts, documentRevisions, documents } from '../schema.js';
 import { inTenant } from '../tenancy.js';
@@ -68,6 +70,7 @@ export async function createDocument(deps: ArchiveDeps, actor: Actor, input: Cre
       targetId: doc.id,
       details: { docClass: doc.docClass, artifact: artifact.sha256, customerId, orderId: doc.orderId },
     });
+    await enqueueJob(tx, { kind: SEARCH_INDEX_JOB, orgId: actor.orgId, payload: { documentId: doc.id } });
     return loadView(tx, doc);
   });
 }
@@ -104,6 +107,7 @@ export async function addRevision(
       targetId: doc.id,
       details: { revisionNo, artifact: artifact.sha256 },
     });
+    await enqueueJob(tx, { kind: SEARCH_INDEX_JOB, orgId: actor.orgId, payload: { documentId: doc.id } });
     return loadView(tx, doc);
   });
 }
@@ -215,6 +219,7 @@ export async function publishDocument(deps: ArchiveDeps, actor: Actor, documentI
     const [updated] = (await tx.update(documents).set({ published: true }).where(eq(documents.id, doc.id)).returning()) as [DocumentRow];
     if (!doc.published) {
       await appendAudit(tx, deps.clock, actor, { action: 'document.publish', targetType: 'document', targetId: doc.id });
+      await enqueueJob(tx, { kind: SEARCH_INDEX_JOB, orgId: actor.orgId, payload: { documentId: doc.id } });
     }
     return loadView(tx, updated);
   });

@@ -1,3 +1,5 @@
+import { canonicalJson } from '../audit/canonical.js';
+
 /**
  * The archive's view of an extraction result. archive/ may not import extract/ (a leaf used by
  * the server), so it states the little it relies on: fields, their confidence, the class. The
@@ -86,19 +88,62 @@ export interface ReviewLike {
   value: unknown;
 }
 
-/** The extraction's fields with the reviews applied in order: the last correction wins. */
-export function effectiveFields(result: StoredResult, reviews: readonly ReviewLike[]): Record<string, unknown> {
-  const fields: Record<string, unknown> = { ...result.fields };
+/**
+ * What a field_reviews row does. `confirm` and `correct` come from a person, or are carried over
+ * from the previous reading by a re-extraction. `recheck` is a carried-over human value the
+ * machine now reads differently: the human value still wins, but a person has to look again.
+ * `dismiss` closes a failed extraction in the review queue (field `WHOLE_EXTRACTION`).
+ */
+export type ReviewAction = 'confirm' | 'correct' | 'recheck' | 'dismiss';
+
+/** The `field` of a review that concerns the whole extraction rather than one field. */
+export const WHOLE_EXTRACTION = '*';
+
+/** Reviewer of a row a re-extraction carried over: the review it repeats, which names the person. */
+export const carriedOverReviewer = (reviewId: string) => `carried-over:${reviewId}`;
+
+/** The last review of each field, in the order the fields were first reviewed. */
+export function lastReviews<R extends ReviewLike>(reviews: readonly R[]): Map<string, R> {
+  const last = new Map<string, R>();
+  for (const r of reviews) last.set(r.field, r);
+  return last;
+}
+
+/**
+ * The extraction's fields with the reviews applied in order: the last correction wins. A failed
+ * extraction (no result) has only the values a controller entered by hand.
+ */
+export function effectiveFields(result: StoredResult | null, reviews: readonly ReviewLike[]): Record<string, unknown> {
+  const fields: Record<string, unknown> = { ...result?.fields };
   for (const r of reviews) {
-    if (r.action !== 'correct') continue;
+    if (r.action !== 'correct' && r.action !== 'recheck') continue;
     if (r.value === null) delete fields[r.field];
     else fields[r.field] = r.value;
   }
   return fields;
 }
 
-/** Fields found below the auto-accept confidence that no controller has confirmed or corrected yet. */
-export function pendingFields(result: StoredResult, reviews: readonly ReviewLike[], autoAccept: number): string[] {
+/** Fields whose carried-over human value the machine now reads differently, not yet looked at again. */
+export function recheckFields(reviews: readonly ReviewLike[]): string[] {
+  return [...lastReviews(reviews)].filter(([, r]) => r.action === 'recheck').map(([field]) => field);
+}
+
+/**
+ * Fields waiting for a controller: found below the auto-accept confidence and not reviewed yet,
+ * then those to look at again because the machine now reads them differently.
+ */
+export function pendingFields(result: StoredResult | null, reviews: readonly ReviewLike[], autoAccept: number): string[] {
   const reviewed = new Set(reviews.map((r) => r.field));
-  return Object.keys(result.fields).filter((f) => (result.fieldConfidence[f] ?? 0) < autoAccept && !reviewed.has(f));
+  const low = Object.keys(result?.fields ?? {}).filter((f) => (result?.fieldConfidence[f] ?? 0) < autoAccept && !reviewed.has(f));
+  return [...low, ...recheckFields(reviews)];
+}
+
+/** Whether two readings of a field agree (objects compared key by key: JSONB reorders keys). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return canonicalJson(a ?? null) === canonicalJson(b ?? null);
+}
+
+/** Whether a controller has closed this (failed) extraction in the review queue. */
+export function isDismissed(reviews: readonly ReviewLike[]): boolean {
+  return lastReviews(reviews).get(WHOLE_EXTRACTION)?.action === 'dismiss';
 }

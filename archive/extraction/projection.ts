@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { newId } from '../../core/ids.js';
 import type { Db } from '../db.js';
 import { certificateRecords, type extractions, heatNumbers } from '../schema.js';
-import { effectiveFields, isIsoDate, type ReviewLike, type StoredResult } from './fields.js';
+import { effectiveFields, isIsoDate, type ReviewLike, type StoredResult, WHOLE_EXTRACTION } from './fields.js';
 
 type ExtractionRow = typeof extractions.$inferSelect;
 
@@ -17,14 +17,16 @@ const texts = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is s
  * extraction lock, in the transaction that added the extraction or review.
  */
 export async function rebuildProjection(tx: Db, extraction: ExtractionRow, reviews: readonly ReviewLike[]): Promise<void> {
-  if (!extraction.result) return; // a failed re-extraction leaves the last good reading in place
-  const result = extraction.result as StoredResult;
+  const result = extraction.result as StoredResult | null;
+  // A failed extraction projects only what a controller entered by hand; with nothing entered
+  // there is nothing to promote.
+  if (!result && reviews.every((r) => r.field === WHOLE_EXTRACTION)) return;
   const f = effectiveFields(result, reviews);
   const values = {
     orgId: extraction.orgId,
     extractionId: extraction.id,
-    docClass: result.docClass,
-    certType: result.certType,
+    docClass: result?.docClass ?? null,
+    certType: result?.certType ?? null,
     documentNumber: text(f.documentNumber),
     issueDate: isIsoDate(f.issueDate) ? f.issueDate : null,
     manufacturer: text(f.manufacturer),

@@ -1,16 +1,24 @@
-import { and, desc, eq, isNull, lt, notExists, or } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, lt, notExists, or, sql } from 'drizzle-orm';
 import type { Actor } from '../../policies/actor.js';
 import { authorize } from '../access.js';
 import type { ArchiveDeps } from '../deps.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
 import { artifacts, documentRevisions, documents, extractions, fieldReviews } from '../schema.js';
 import { inTenant } from '../tenancy.js';
-import { pendingFields, type StoredResult } from './fields.js';
+import { isDismissed, pendingFields, type ReviewLike, recheckFields, type StoredResult } from './fields.js';
 
 /**
- * Documents waiting for a controller: the current (newest successful) extraction of each
- * artifact has a field below the auto-accept confidence that nobody has confirmed or corrected.
- * Newest first, cursor-paginated; export-controlled files stay invisible without clearance.
+ * Why a document waits: `failed` — no reading at all (encrypted, malformed, timeout, no text),
+ * fields to enter by hand or the item to dismiss; `changed_reading` — a re-extraction reads a
+ * field differently from what a controller had settled; `low_confidence` — fields below the
+ * auto-accept confidence nobody has reviewed yet.
+ */
+export type ReviewKind = 'failed' | 'changed_reading' | 'low_confidence';
+
+/**
+ * Documents waiting for a controller, by the current extraction of each artifact (its newest
+ * successful one, else its newest failed one). Newest first, cursor-paginated; export-controlled
+ * files stay invisible without clearance.
  */
 export async function listReviewQueue(
   deps: ArchiveDeps,
@@ -20,7 +28,7 @@ export async function listReviewQueue(
 ) {
   await authorize(deps, actor, 'document.review', 'review queue');
   return inTenant(deps.db, actor, async (tx) => {
-    const scope = [eq(extractions.orgId, actor.orgId), isNull(extractions.error), isNull(artifacts.disposedAt)];
+    const scope = [eq(extractions.orgId, actor.orgId), isNull(artifacts.disposedAt)];
     if (!actor.exportClearance) {
       scope.push(
         notExists(
@@ -41,13 +49,16 @@ export async function listReviewQueue(
         certType: extractions.certType,
         minConfidence: extractions.minConfidence,
         result: extractions.result,
+        error: extractions.error,
         createdAt: extractions.createdAt,
       })
       .from(extractions)
       .innerJoin(artifacts, eq(artifacts.id, extractions.artifactId))
       .where(and(...scope))
-      .orderBy(extractions.artifactId, desc(extractions.createdAt), desc(extractions.id))
+      .orderBy(extractions.artifactId, sql`${extractions.error} is null desc`, desc(extractions.createdAt), desc(extractions.id))
       .as('latest');
+    const recheck = sql`exists (select 1 from ${fieldReviews} where ${fieldReviews.extractionId} = ${latest.id}
+      and ${fieldReviews.action} = 'recheck')`;
     const pos = query.cursor ? decodeCursor(query.cursor) : null;
     const cap = query.limit * 4 + 1;
     const scanned = await tx
@@ -55,7 +66,7 @@ export async function listReviewQueue(
       .from(latest)
       .where(
         and(
-          lt(latest.minConfidence, autoAccept),
+          or(isNotNull(latest.error), lt(latest.minConfidence, autoAccept), recheck),
           pos ? or(lt(latest.createdAt, pos.createdAt), and(eq(latest.createdAt, pos.createdAt), lt(latest.id, pos.id))) : undefined,
         ),
       )
@@ -63,28 +74,67 @@ export async function listReviewQueue(
       .limit(cap);
     // Fully reviewed extractions drop out here rather than in SQL: "reviewed" depends on which
     // low-confidence fields each one has, which lives in its JSONB.
-    const pending = new Map<string, string[]>();
+    const open = [];
     for (const r of scanned) {
       const reviews = await tx.select().from(fieldReviews).where(eq(fieldReviews.extractionId, r.id));
-      const fields = pendingFields(r.result as StoredResult, reviews, autoAccept);
-      if (fields.length > 0) pending.set(r.id, fields);
+      const item = queueItem(r, reviews, autoAccept);
+      if (item) open.push({ ...item, createdAt: r.createdAt, id: r.id });
     }
-    const open = scanned.filter((r) => pending.has(r.id));
     const page = open.slice(0, query.limit);
     // More may follow when this page is full, or when the scan stopped at its cap.
     const next = open.length > query.limit ? page.at(-1) : scanned.length === cap ? scanned.at(-1) : undefined;
     return {
-      items: page.map((r) => ({
-        extractionId: r.id,
-        artifactSha256: r.artifactSha256,
-        extractorVersion: r.extractorVersion,
-        docClass: r.docClass,
-        certType: r.certType,
-        minConfidence: r.minConfidence,
-        pendingFields: pending.get(r.id) ?? [],
-        createdAt: r.createdAt.toISOString(),
-      })),
+      items: page.map(({ id: _id, ...item }) => ({ ...item, createdAt: item.createdAt.toISOString() })),
       nextCursor: next ? encodeCursor({ createdAt: next.createdAt, id: next.id }) : null,
     };
   });
+}
+
+interface Scanned {
+  id: string;
+  artifactSha256: string;
+  extractorVersion: string;
+  docClass: string | null;
+  certType: string | null;
+  minConfidence: number | null;
+  result: unknown;
+  error: unknown;
+}
+
+interface QueueItem {
+  extractionId: string;
+  artifactSha256: string;
+  kind: ReviewKind;
+  extractorVersion: string;
+  docClass: string | null;
+  certType: string | null;
+  minConfidence: number | null;
+  pendingFields: string[];
+  changedFields: string[];
+  error: { code: string; message: string } | null;
+}
+
+/** The queue entry for one current extraction, or null when nothing is left to do on it. */
+function queueItem(r: Scanned, reviews: readonly ReviewLike[], autoAccept: number): QueueItem | null {
+  const base = {
+    extractionId: r.id,
+    artifactSha256: r.artifactSha256,
+    extractorVersion: r.extractorVersion,
+    docClass: r.docClass,
+    certType: r.certType,
+    minConfidence: r.minConfidence,
+    error: (r.error as { code: string; message: string } | null) ?? null,
+  };
+  if (base.error) {
+    return isDismissed(reviews) ? null : { ...base, kind: 'failed', pendingFields: [], changedFields: [] };
+  }
+  const pendingFieldsLeft = pendingFields(r.result as StoredResult, reviews, autoAccept);
+  if (pendingFieldsLeft.length === 0) return null;
+  const changedFields = recheckFields(reviews);
+  return {
+    ...base,
+    kind: changedFields.length > 0 ? 'changed_reading' : 'low_confidence',
+    pendingFields: pendingFieldsLeft,
+    changedFields,
+  };
 }

@@ -6,10 +6,12 @@ import { lockKey } from '../adapters/database.js';
 import { requireArtifactFor } from '../artifacts/find-artifact.js';
 import { appendAudit } from '../audit/append.js';
 import type { ArchiveDeps } from '../deps.js';
+import { SEARCH_INDEX_JOB } from '../jobs/job-kinds.js';
+import { enqueueJob } from '../jobs/queue.js';
 import { artifacts, extractions, fieldReviews } from '../schema.js';
 import { inTenant } from '../tenancy.js';
 import { currentExtraction, type ExtractionRow, type ReviewRow, reviewsOf } from './current.js';
-import { effectiveFields, FIELD_KINDS, fitsField, pendingFields, type StoredResult } from './fields.js';
+import { effectiveFields, FIELD_KINDS, fitsField, pendingFields, type ReviewAction, type StoredResult } from './fields.js';
 import { rebuildProjection } from './projection.js';
 import { extractionLock } from './store-extraction.js';
 
@@ -44,15 +46,7 @@ export async function getExtraction(deps: Deps, actor: Actor, sha256: string, au
  * speaks for the document.
  */
 export async function reviewField(deps: Deps, actor: Actor, extractionId: string, input: ReviewInput, autoAccept: number) {
-  const [found] = await inTenant(deps.db, actor, (tx) =>
-    tx
-      .select({ sha256: artifacts.sha256 })
-      .from(extractions)
-      .innerJoin(artifacts, eq(artifacts.id, extractions.artifactId))
-      .where(and(eq(extractions.orgId, actor.orgId), eq(extractions.id, extractionId))),
-  );
-  if (!found) throw notFound('extraction');
-  const artifact = await requireArtifactFor(deps, actor, found.sha256, 'document.review');
+  const { found, artifact } = await findReviewTarget(deps, actor, extractionId);
   if (!Object.hasOwn(FIELD_KINDS, input.field)) throw new AppError('validation_failed', `field: unknown field ${input.field}`);
   if (input.action === 'correct' && (input.value === undefined || !fitsField(input.field, input.value))) {
     throw new AppError('validation_failed', `value: not a valid ${input.field}`);
@@ -61,9 +55,9 @@ export async function reviewField(deps: Deps, actor: Actor, extractionId: string
     await lockKey(tx, extractionLock(actor.orgId, artifact.id));
     const current = await currentExtraction(tx, actor.orgId, artifact.id);
     if (!current || current.id !== extractionId) throw new AppError('conflict', 'this extraction has been superseded by a newer one');
-    if (!current.result) throw new AppError('conflict', 'a failed extraction has no fields to review');
+    // On a failed extraction (no result) a correction is how a controller enters a field by hand.
     const before = await reviewsOf(tx, current.id);
-    const shown = effectiveFields(current.result as StoredResult, before)[input.field];
+    const shown = effectiveFields(current.result as StoredResult | null, before)[input.field];
     const value = input.action === 'correct' ? input.value : (shown ?? null);
     // Strictly after the previous review, so "the last correction wins" never depends on a tie.
     const last = before.at(-1)?.createdAt.getTime() ?? 0;
@@ -83,6 +77,7 @@ export async function reviewField(deps: Deps, actor: Actor, extractionId: string
       .returning();
     const reviews = review ? [...before, review] : before;
     await rebuildProjection(tx, current, reviews);
+    await enqueueJob(tx, { kind: SEARCH_INDEX_JOB, orgId: actor.orgId, payload: { artifactId: artifact.id } });
     await appendAudit(tx, deps.clock, actor, {
       action: 'extraction.review',
       targetType: 'artifact',
@@ -91,6 +86,20 @@ export async function reviewField(deps: Deps, actor: Actor, extractionId: string
     });
     return { artifactSha256: found.sha256, extraction: extractionView(current, reviews, autoAccept, actor) };
   });
+}
+
+/** The extraction a controller means to review, with its artifact (404 when out of scope). */
+export async function findReviewTarget(deps: Deps, actor: Actor, extractionId: string) {
+  const [found] = await inTenant(deps.db, actor, (tx) =>
+    tx
+      .select({ sha256: artifacts.sha256 })
+      .from(extractions)
+      .innerJoin(artifacts, eq(artifacts.id, extractions.artifactId))
+      .where(and(eq(extractions.orgId, actor.orgId), eq(extractions.id, extractionId))),
+  );
+  if (!found) throw notFound('extraction');
+  const artifact = await requireArtifactFor(deps, actor, found.sha256, 'document.review');
+  return { found, artifact };
 }
 
 export function extractionView(row: ExtractionRow, reviews: ReviewRow[], autoAccept: number, actor: Actor) {
@@ -105,12 +114,12 @@ export function extractionView(row: ExtractionRow, reviews: ReviewRow[], autoAcc
     minConfidence: row.minConfidence,
     error: (row.error as { code: string; message: string } | null) ?? null,
     result,
-    effectiveFields: result ? effectiveFields(result, reviews) : {},
-    pendingReview: result ? pendingFields(result, reviews, autoAccept) : [],
+    effectiveFields: effectiveFields(result, reviews),
+    pendingReview: pendingFields(result, reviews, autoAccept),
     reviews: reviews.map((r) => ({
       id: r.id,
       field: r.field,
-      action: r.action as 'confirm' | 'correct',
+      action: r.action as ReviewAction,
       value: r.value ?? null,
       // Who reviewed is the supplier's internal business, not its customer's.
       reviewer: actor.customerId ? null : r.reviewer,

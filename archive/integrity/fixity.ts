@@ -46,13 +46,13 @@ function pending(o: Pick<FixityOptions, 'orgId' | 'startedAt' | 'afterId' | 'fil
  * Re-reads every artifact by its version and re-hashes the bytes (never trusting ETag or HEAD),
  * in id order so a crashed run resumes after the last finished batch. A failed read or a wrong
  * hash is tried once more before it is declared: a flaky network must not become a finding.
+ * Batch n is recorded (findings, last_verified_at, cursor) while batch n+1 is hashed, one record
+ * at a time and in order, so the saved cursor never runs ahead of what was recorded.
  */
 export async function fixityPass(deps: Pick<ArchiveDeps, 'db' | 'store' | 'clock'>, pool: HashPool, sink: FindingSink, o: FixityOptions) {
   const actor = systemActor(o.orgId);
-  let afterId = o.afterId;
-  for (;;) {
-    o.signal?.throwIfAborted();
-    const batch = await inTenant(deps.db, actor, (tx) =>
+  const fetchAfter = (afterId: string | null) =>
+    inTenant(deps.db, actor, (tx) =>
       tx
         .select()
         .from(artifacts)
@@ -60,36 +60,60 @@ export async function fixityPass(deps: Pick<ArchiveDeps, 'db' | 'store' | 'clock
         .orderBy(asc(artifacts.id))
         .limit(o.batchSize),
     );
-    if (batch.length === 0) return;
-    // Objects the inventory found missing would only fail again here.
-    const todo = batch.filter((row) => !sink.has(row.id, 'missing_object'));
-    const results = await Promise.all(todo.map((row) => verifyOne(deps, pool, row)));
-    const verified: string[] = [];
-    let bytes = 0;
-    for (const [i, result] of results.entries()) {
-      const row = todo[i] as ArtifactRow;
-      const at = { artifactId: row.id, objectKey: row.storageKey, versionId: row.versionId };
-      if (result.ok) {
-        verified.push(row.id);
-        bytes += result.size;
-      } else if (result.error) {
-        await sink.add({ ...at, kind: 'read_failed', message: `artifact ${row.id}: could not be read twice: ${result.error}` });
-      } else {
-        await sink.add({
-          ...at,
-          kind: 'fixity_mismatch',
-          message: `artifact ${row.id}: the stored bytes hash to ${result.sha256}, not ${row.sha256}`,
-          details: { expected: row.sha256, actual: result.sha256, size: result.size },
-        });
-      }
+  let recording: Promise<void> = Promise.resolve();
+  try {
+    let batch = await fetchAfter(o.afterId);
+    while (batch.length > 0) {
+      o.signal?.throwIfAborted();
+      // Objects the inventory found missing would only fail again here.
+      const todo = batch.filter((row) => !sink.has(row.id, 'missing_object'));
+      const afterId = (batch[batch.length - 1] as ArtifactRow).id;
+      const objects = batch.length;
+      // Read ahead, so the hash threads do not wait for the database between batches.
+      const next = fetchAfter(afterId);
+      next.catch(() => {});
+      const results = await Promise.all(todo.map((row) => verifyOne(deps, pool, row)));
+      await recording;
+      recording = recordBatch(deps, sink, actor, todo, results).then((bytes) => o.onBatch({ afterId, objects, bytes }));
+      batch = await next;
     }
-    if (verified.length > 0) {
-      const now = deps.clock.now();
-      await inTenant(deps.db, actor, (tx) => tx.update(artifacts).set({ lastVerifiedAt: now }).where(inArray(artifacts.id, verified)));
-    }
-    afterId = (batch[batch.length - 1] as ArtifactRow).id;
-    await o.onBatch({ afterId, objects: batch.length, bytes });
+  } finally {
+    await recording;
   }
+}
+
+/** Findings for what failed, last_verified_at for what matched; returns the bytes verified. */
+async function recordBatch(
+  deps: Pick<ArchiveDeps, 'db' | 'clock'>,
+  sink: FindingSink,
+  actor: ReturnType<typeof systemActor>,
+  todo: ArtifactRow[],
+  results: Outcome[],
+): Promise<number> {
+  const verified: string[] = [];
+  let bytes = 0;
+  for (const [i, result] of results.entries()) {
+    const row = todo[i] as ArtifactRow;
+    const at = { artifactId: row.id, objectKey: row.storageKey, versionId: row.versionId };
+    if (result.ok) {
+      verified.push(row.id);
+      bytes += result.size;
+    } else if (result.error) {
+      await sink.add({ ...at, kind: 'read_failed', message: `artifact ${row.id}: could not be read twice: ${result.error}` });
+    } else {
+      await sink.add({
+        ...at,
+        kind: 'fixity_mismatch',
+        message: `artifact ${row.id}: the stored bytes hash to ${result.sha256}, not ${row.sha256}`,
+        details: { expected: row.sha256, actual: result.sha256, size: result.size },
+      });
+    }
+  }
+  if (verified.length > 0) {
+    const now = deps.clock.now();
+    await inTenant(deps.db, actor, (tx) => tx.update(artifacts).set({ lastVerifiedAt: now }).where(inArray(artifacts.id, verified)));
+  }
+  return bytes;
 }
 
 type Outcome = { ok: true; size: number } | { ok: false; sha256?: string; size?: number; error?: string };

@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHashPool } from './hash-pool.js';
 
@@ -28,5 +31,35 @@ describe('hash pool (worker threads)', () => {
     await expect(pool.hash(failing)).rejects.toThrow('connection reset');
     const empty = await pool.hash(Readable.from([]));
     expect(empty).toEqual({ sha256: createHash('sha256').digest('hex'), size: 0 });
+  });
+
+  it('hashes a whole local file in the worker, and a byte range of it as a stream', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arkiv-hash-'));
+    try {
+      const bytes = randomBytes(3 * 1024 * 1024 + 17);
+      const path = join(dir, 'object');
+      writeFileSync(path, bytes);
+      const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+      expect(await pool.hash(createReadStream(path))).toEqual({ sha256: sha(bytes), size: bytes.length });
+      expect(await pool.hash(createReadStream(path, { start: 10, end: 99 }))).toEqual({ sha256: sha(bytes.subarray(10, 100)), size: 90 });
+      await expect(pool.hash(createReadStream(join(dir, 'gone')))).rejects.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps hashing other streams on a thread while one waits for its source', async () => {
+    const single = createHashPool(1, 4);
+    try {
+      const slow = new PassThrough();
+      slow.write(randomBytes(100));
+      const waiting = single.hash(slow);
+      const quick = randomBytes(5000);
+      expect((await single.hash(Readable.from([quick]))).sha256).toBe(createHash('sha256').update(quick).digest('hex'));
+      slow.end();
+      expect((await waiting).size).toBe(100);
+    } finally {
+      await single.close();
+    }
   });
 });

@@ -13,6 +13,7 @@ import { FindingSink } from './findings.js';
 import { fixityPass, fixityTotals } from './fixity.js';
 import { createHashPool } from './hash-pool.js';
 import { inventoryPass } from './inventory.js';
+import { markRunFailed } from './run-failure.js';
 import { eta, initialCursor, type RunCursor, type RunProgress, type RunSummary } from './run-state.js';
 import { type SignatureVerifier, signaturesPass } from './signatures-pass.js';
 import { sliceFilter } from './slice.js';
@@ -31,6 +32,8 @@ export interface IntegrityOptions {
   /** Stops the run between batches, as a crash would: it stays `running` and resumes later. */
   signal?: AbortSignal;
   onProgress?: (p: RunProgress) => void;
+  /** Whether the caller retries a run that throws (the job queue does, while attempts remain). */
+  willRetry?: boolean;
 }
 
 /** A new run of the actor's organization, not yet started; the caller runs or enqueues it. */
@@ -56,12 +59,33 @@ export async function createRun(deps: Pick<ArchiveDeps, 'db' | 'clock'>, actor: 
  * Runs (or resumes) one integrity run: inventory, fixity, signatures, audit chain. The cursor is
  * saved after each pass and each fixity batch, so a killed run continues where it stopped and
  * does not re-hash what it already verified (artifacts.last_verified_at >= the run's start).
+ * A run that throws (store unreachable, a bug) is marked `failed` with the reason before the
+ * error goes on; a retry resumes it from the cursor.
  */
 export async function executeRun(deps: ArchiveDeps, runId: string, orgId: string, options: IntegrityOptions = {}): Promise<RunSummary> {
+  try {
+    return await runPasses(deps, runId, orgId, options);
+  } catch (err) {
+    // An abort stands in for a crash: the run stays `running`, resumable, as after a kill.
+    if (!options.signal?.aborted) {
+      const reason = err instanceof Error ? err.message : String(err);
+      // If the database is what failed, this fails too; the sweep (run-failure.ts) catches up later.
+      await markRunFailed(deps, runId, orgId, { reason, willRetry: options.willRetry ?? false }).catch(() => {});
+    }
+    throw err;
+  }
+}
+
+async function runPasses(deps: ArchiveDeps, runId: string, orgId: string, options: IntegrityOptions): Promise<RunSummary> {
   const actor = systemActor(orgId);
   const [run] = await inTenant(deps.db, actor, (tx) => tx.select().from(integrityRuns).where(eq(integrityRuns.id, runId)));
   if (!run) throw new Error(`integrity run ${runId} not found`);
   if (run.status === 'succeeded' && run.summary) return run.summary as RunSummary;
+  if (run.status === 'failed') {
+    await inTenant(deps.db, actor, (tx) =>
+      appendAudit(tx, deps.clock, actor, { action: 'integrity.run.resume', targetType: 'integrity_run', targetId: runId }),
+    );
+  }
   const cursor: RunCursor = { ...initialCursor(), ...((run.cursor as RunCursor | null) ?? {}) };
   const began = Date.now();
   const sink = await FindingSink.open(deps, orgId, runId);
@@ -72,7 +96,7 @@ export async function executeRun(deps: ArchiveDeps, runId: string, orgId: string
     options.onProgress?.(full);
     await save({ progress: full, cursor });
   };
-  await save({ status: 'running' });
+  await save({ status: 'running', finishedAt: null, summary: null });
 
   if (cursor.pass === 'inventory') {
     cursor.inventory = await inventoryPass(deps, orgId, sink);
@@ -91,7 +115,7 @@ export async function executeRun(deps: ArchiveDeps, runId: string, orgId: string
       await fixityPass(deps, pool, sink, {
         ...base,
         afterId: cursor.afterId,
-        batchSize: options.batchSize ?? 16,
+        batchSize: options.batchSize ?? 32,
         ...(options.signal ? { signal: options.signal } : {}),
         onBatch: async (b) => {
           cursor.afterId = b.afterId;

@@ -36,6 +36,15 @@ export interface RunSummary {
   method: string;
 }
 
+/** integrity_runs.summary of a `failed` run: why, where it stopped, and whether a retry resumes it. */
+export interface FailedRunSummary {
+  ok: false;
+  error: string;
+  pass: Pass;
+  willRetry: boolean;
+  fixity: { objects: number; bytes: number };
+}
+
 export const initialCursor = (): RunCursor => ({ pass: 'inventory', afterId: null, fixity: { objects: 0, bytes: 0 } });
 
 export function eta(done: number, total: number | null, elapsedMs: number): number | null {

@@ -8,10 +8,11 @@ import { type Db, queryRows } from '../db.js';
 import { enqueueJob } from '../jobs/queue.js';
 import { integrityRuns } from '../schema.js';
 import { inSystem } from '../tenancy.js';
+import { failAbandonedRuns } from './run-failure.js';
 import { initialCursor } from './run-state.js';
 import { INTEGRITY_RUN_JOB } from './runs.js';
 
-/** A day's slice is not queued twice, even if the cron fires late or on several instances. */
+/** A scheduled run is not queued twice, even if the cron fires late or on several instances. */
 const MIN_GAP_MS = 20 * 3_600_000;
 
 /**
@@ -19,10 +20,20 @@ const MIN_GAP_MS = 20 * 3_600_000;
  * instance's cron calls this; the advisory lock makes the second wait for the first and then find
  * its runs, so each organization gets one run a day, executed by whichever runner claims the job.
  */
-export async function queueDailySlices(deps: { db: Db; clock: Clock }): Promise<string[]> {
+export const queueDailySlices = (deps: { db: Db; clock: Clock }) => queueScheduledRuns(deps, 'slice');
+
+/**
+ * The annual full pass: every artifact re-hashed and every signature re-verified, whatever the
+ * slices did, recorded with scope `full`. Same lock discipline as the slices.
+ */
+export const queueFullPasses = (deps: { db: Db; clock: Clock }) => queueScheduledRuns(deps, 'full');
+
+async function queueScheduledRuns(deps: { db: Db; clock: Clock }, scope: 'slice' | 'full'): Promise<string[]> {
+  // Runs whose job died for good are closed first, so the run list never shows them running.
+  await failAbandonedRuns(deps);
   const now = deps.clock.now();
   return inSystem(deps.db, async (tx) => {
-    await lockKey(tx, 'arkiv:integrity:slice');
+    await lockKey(tx, `arkiv:integrity:${scope}`);
     const orgs = await queryRows<{ id: string }>(tx, sql`select id::text as id from organizations order by id`);
     const queued: string[] = [];
     for (const { id: orgId } of orgs) {
@@ -32,7 +43,7 @@ export async function queueDailySlices(deps: { db: Db; clock: Clock }): Promise<
         .where(
           and(
             eq(integrityRuns.orgId, orgId),
-            eq(integrityRuns.scope, 'slice'),
+            eq(integrityRuns.scope, scope),
             gt(integrityRuns.startedAt, new Date(now.getTime() - MIN_GAP_MS)),
           ),
         )
@@ -41,12 +52,12 @@ export async function queueDailySlices(deps: { db: Db; clock: Clock }): Promise<
       const id = newId();
       await tx
         .insert(integrityRuns)
-        .values({ id, orgId, scope: 'slice', status: 'queued', requestedBy: 'system', startedAt: now, cursor: initialCursor() });
+        .values({ id, orgId, scope, status: 'queued', requestedBy: 'system', startedAt: now, cursor: initialCursor() });
       await appendAudit(tx, deps.clock, systemActor(orgId), {
         action: 'integrity.run.request',
         targetType: 'integrity_run',
         targetId: id,
-        details: { scope: 'slice' },
+        details: { scope },
       });
       await enqueueJob(tx, { kind: INTEGRITY_RUN_JOB, orgId, payload: { runId: id }, maxAttempts: 20 });
       queued.push(id);

@@ -62,16 +62,42 @@ const CANONICAL = ['C', 'Si', 'Mn', 'P', 'S', 'Cr', 'Ni', 'Mo', 'Cu', 'V', 'Nb',
  * when a repair was needed: the column is then less certain.
  */
 export function elementOfOcr(text: string): { el: string; exact: boolean } | undefined {
+  return elementReadings(text)[0];
+}
+
+/**
+ * Every element a header cell may be, most likely first: "S|" is S beside a rule or "SI" with its
+ * I read as a bar. The table decides: a symbol another column already has is not this one.
+ */
+export function elementReadings(text: string): { el: string; exact: boolean }[] {
   const exact = elementOf(text);
-  if (exact) return { el: exact, exact: true };
+  if (exact) return [{ el: exact, exact: true }];
+  const out: { el: string; exact: boolean }[] = [];
+  const add = (el: string | undefined) => {
+    if (el && !out.some((o) => o.el === el)) out.push({ el, exact: false });
+  };
   const t = text.trim().replace(/^[|[\]]+|[|[\]]+$/g, '');
-  const stripped = elementOf(t);
-  if (stripped) return { el: stripped, exact: false };
+  add(elementOf(t));
   const doubled = /^([a-z])\1$/i.exec(t)?.[1];
-  const single = doubled ? BY_UPPER.get(doubled.toUpperCase()) : undefined;
-  if (single) return { el: single, exact: false };
-  const ell = elementOf(t.replace(/[|l1!]/g, 'I'));
-  return ell ? { el: ell, exact: false } : undefined;
+  add(doubled ? BY_UPPER.get(doubled.toUpperCase()) : undefined);
+  add(elementOf(text.trim().replace(/[|l1!]/g, 'I')));
+  return out;
+}
+
+/** A repaired header symbol that another column also claims takes its next reading, if that one is free. */
+function resolveDuplicates(columns: Column<string | undefined>[]): void {
+  const count = new Map<string, number>();
+  for (const c of columns) if (c.key) count.set(c.key, (count.get(c.key) ?? 0) + 1);
+  for (const c of columns) {
+    if (!c.key || (count.get(c.key) ?? 0) < 2) continue;
+    const readings = elementReadings(cellText(c.header));
+    if (readings[0]?.exact) continue;
+    const alt = readings.find((r) => !count.has(r.el));
+    if (!alt) continue;
+    count.set(c.key, (count.get(c.key) ?? 1) - 1);
+    count.set(alt.el, 1);
+    c.key = alt.el;
+  }
 }
 
 /** A plausible number as OCR gives it: "02" is ".02" with its dot lost, not two. */
@@ -101,6 +127,7 @@ export function extractChemistry(lines: readonly Line[], set: FieldSet, commaDec
       return r?.el;
     });
     if (columns.filter((c) => c.key).length < 3) continue;
+    resolveDuplicates(columns);
     const rows: Row[] = [];
     let implied = false;
     const firstEl = columns.find((c) => c.key);
@@ -112,7 +139,8 @@ export function extractChemistry(lines: readonly Line[], set: FieldSet, commaDec
         if (rows.length > 0) break;
         continue;
       }
-      if (LIMIT_ROW.test(label)) continue;
+      // A quote or bar before the label is a speck or a rule ("‘Max").
+      if (LIMIT_ROW.test(label.replace(/^[\p{P}\p{S}\s]+/u, ''))) continue;
       rows.push({ label, values: placed.values, words: placed.words });
     }
     // Repaired or implied headers put a value under a column by inference: a person confirms it.
@@ -136,7 +164,9 @@ function placeCells(
   const claims = new Map<number, { dist: number; n: number; ws: Word[] }>();
   const orphans: { n: number; ws: Word[]; cx: number }[] = [];
   for (const cell of cells(row)) {
-    const n = chemValue(cellText(cell), commaDecimal);
+    // A lone mark beside a value (":", "-", "'") is a speck or a rule, not part of it: no
+    // composition is negative.
+    const n = chemValue(cellText(cell.filter((w) => !/^[\p{P}\p{S}]+$/u.test(w.text))), commaDecimal);
     if (n === undefined) continue;
     const x0 = (cell[0] as Word).x0;
     const x1 = (cell[cell.length - 1] as Word).x1;
@@ -214,14 +244,14 @@ function commit(rows: Row[], set: FieldSet, method: number): string[] {
 
 /** "C | 0,021" per line, at least three in a row at the same x. */
 function vertical(lines: readonly Line[], set: FieldSet, commaDecimal: boolean): string[] {
-  let run: { el: string; n: number; words: Word[]; x: number; vx: number; page: number }[] = [];
+  let run: { el: string; n: number; words: Word[]; x: number; vx: number; page: number; exact: boolean }[] = [];
   const flush = () => {
     if (run.length >= 3) {
       set.set(
         'chemistry',
         Object.fromEntries(run.map((r) => [r.el, r.n])),
         run.flatMap((r) => r.words),
-        0.93,
+        run.every((r) => r.exact) ? 0.93 : 0.85,
       );
       return true;
     }
@@ -232,14 +262,14 @@ function vertical(lines: readonly Line[], set: FieldSet, commaDecimal: boolean):
     const cs = cells(line);
     let hit = false;
     for (const [k, c] of cs.entries()) {
-      const el = elementOf(cellText(c));
+      const sym = elementOfOcr(cellText(c));
       const next = cs[k + 1];
-      const n = next ? parseNumber(cellText(next), commaDecimal) : undefined;
+      const n = next ? chemValue(cellText(next), commaDecimal) : undefined;
       const x = (c[0] as Word).x0;
-      if (!el || n === undefined || !next) continue;
+      if (!sym || n === undefined || !next) continue;
       const last = run[run.length - 1];
       if (last && (Math.abs(last.x - x) > 6 || last.page !== line.page)) continue;
-      run.push({ el, n, words: [...c, ...next], x, vx: (next[0] as Word).x0, page: line.page });
+      run.push({ el: sym.el, n, words: [...c, ...next], x, vx: (next[0] as Word).x0, page: line.page, exact: sym.exact });
       hit = true;
       break;
     }

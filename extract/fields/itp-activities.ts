@@ -19,7 +19,7 @@ function itpKey(text: string): Key {
 export function legendCodes(lines: readonly Line[]): Set<string> {
   const codes = new Set<string>();
   const re =
-    /\b([A-Z]{1,3})\s*(?:=|:|-|–)\s*(hold|witness|review|monitor|perform|surveil|spot|inspect|document|random|information|attend|verif|prüf|halte|zeuge|overvåk|vitne|gjennomgang|point d)/gi;
+    /\b([A-Z]{1,3})\s*(?:[=:–—-]+)\s*(hold|witness|review|monitor|perform|surveil|spot|inspect|document|random|information|attend|verif|prüf|halte|zeuge|overvåk|vitne|gjennomgang|point d)/gi;
   for (const l of lines) for (const m of l.text.matchAll(re)) if (m[1]) codes.add(m[1].toUpperCase());
   return codes;
 }

@@ -1,6 +1,7 @@
 import type { Line, Word } from '../layout/geometry.js';
 import { cells, cellText } from '../layout/lines.js';
 import type { FieldName } from '../types.js';
+import { fuzzyLabel } from './fuzzy-labels.js';
 import { ANY_LABEL, EN10168, LABELS, labelRegex } from './labels.js';
 
 /** A printed value found next to its label, before validation. */
@@ -13,6 +14,8 @@ export interface Candidate {
 }
 
 export const METHOD = { code: 0.97, sameCell: 0.96, nextCell: 0.95, below: 0.92 } as const;
+/** Factor on the method's confidence when the label was matched despite misread letters. */
+const FUZZY = 0.9;
 
 /** Candidates for the given fields, in reading order, EN 10168 codes first. */
 export function labelCandidates(lines: readonly Line[], fields: readonly FieldName[]): Candidate[] {
@@ -30,7 +33,9 @@ export function labelCandidates(lines: readonly Line[], fields: readonly FieldNa
         const value = codedValue(cell, cs.slice(ci + 1), (code?.[0] ?? '').length);
         if (value) coded.push({ field: codeField, ...value, method: METHOD.code });
       }
-      const body = codeField ? text.slice((code?.[0] ?? '').length) : text;
+      const after = codeField ? text.slice((code?.[0] ?? '').length) : text;
+      // OCR puts a speck or a box edge in front of a label ("-Sertifikat nr."): not part of it.
+      const body = after.replace(/^[-–—|.,:;'"‘’_•*]+\s*/, '');
       const offset = text.length - body.length;
       // The longest label wins: "Customer order No." is a PO label, not "Customer".
       let best: { field: FieldName; len: number } | undefined;
@@ -38,9 +43,13 @@ export function labelCandidates(lines: readonly Line[], fields: readonly FieldNa
         const m = re.exec(body);
         if (m && m[0].trim().length > (best?.len ?? 0)) best = { field, len: m[0].trim().length };
       }
-      if (best) {
-        const value = valueAfter(cell, offset + best.len, cs[ci + 1], lines, li);
-        if (value) labelled.push({ field: best.field, ...value });
+      // A misspelt label is only looked for in OCR words; the text layer spells its labels.
+      const fuzzy = !best && cell[0]?.source === 'ocr' ? fuzzyLabel(body, fields) : undefined;
+      const label = best ?? fuzzy;
+      if (label) {
+        const value = valueAfter(cell, offset + label.len, cs[ci + 1], lines, li);
+        // Read through a misspelling: a person confirms it.
+        if (value) labelled.push({ field: label.field, ...value, method: fuzzy ? value.method * FUZZY : value.method });
       }
     });
   });
@@ -124,8 +133,9 @@ function textFrom(cell: Word[], at: number): string {
 
 function stripLeadingPunct(words: Word[]): Word[] {
   const out = [...words];
-  while (out.length > 0 && /^[:#|=.-]+$/.test(out[0]?.text ?? '')) out.shift();
+  // Quote marks too: OCR reads a speck after a label as one ("Quantity’ 15 pcs").
+  while (out.length > 0 && /^[:#|=.\-‘’'`]+$/.test(out[0]?.text ?? '')) out.shift();
   const first = out[0];
-  if (first && /^[:#]/.test(first.text)) out[0] = { ...first, text: first.text.replace(/^[:#]+\s*/, '') };
+  if (first && /^[:#‘’'`]/.test(first.text)) out[0] = { ...first, text: first.text.replace(/^[:#‘’'`]+\s*/, '') };
   return out.filter((w) => w.text.length > 0);
 }

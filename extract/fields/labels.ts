@@ -255,14 +255,14 @@ const escapeLabel = (s: string) =>
     .replace(/\\\./g, '\\.?')
     .replace(/ /g, '\\s*');
 
-/** One regex for a field: optional EN 10168 code, a chain of labels, then separators. */
+/** One regex for a field: optional EN 10168 code, a chain of labels, then a separator (OCR reads a colon as "," or ";" too). */
 export function labelRegex(names: readonly string[]): RegExp {
   const alts = [...names]
     .sort((a, b) => b.length - a.length)
     .map(escapeLabel)
     .join('|');
   const one = `(?:${alts})(?![\\p{L}])\\.?`;
-  return new RegExp(`^(?:[A-Z]\\d{2}\\s+)?${one}(?:\\s*(?:[/|]|\\(|\\))\\s*(?:${one})?\\)?)*\\s*[:#.]?\\s*`, 'iu');
+  return new RegExp(`^(?:[A-Z]\\d{2}\\s+)?${one}(?:\\s*(?:[/|]|\\(|\\))\\s*(?:${one})?\\)?)*\\s*[:#.,;]?\\s*`, 'iu');
 }
 
 /** Every label of every field, to tell labels from values. */

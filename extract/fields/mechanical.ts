@@ -142,7 +142,7 @@ function inlineImpact(lines: readonly Line[], set: FieldSet, comma: boolean): vo
     if (!IMPACT.test(line.text)) continue;
     const after = line.text.split(/:\s/).slice(1).join(' ');
     if (numbersIn(after, comma).length >= 3) {
-      const words = line.words.filter((w) => after.includes(w.text));
+      const words = splitAtSlashes(line.words.filter((w) => after.includes(w.text)));
       if (setImpact(set, words, line.text, comma)) return;
     }
     // Title line above a small table of individual values ("1 | 2 | 3 | mean").
@@ -151,4 +151,19 @@ function inlineImpact(lines: readonly Line[], set: FieldSet, comma: boolean): vo
       if (setImpact(set, below.words, line.text, comma)) return;
     }
   }
+}
+
+/** "94/72" read as one word where "94 / 72" is printed: one word per number, each with its share of the box. */
+function splitAtSlashes(words: readonly Word[]): Word[] {
+  return words.flatMap((w) => {
+    const parts = w.text.split('/');
+    if (parts.length < 2 || parts.some((p) => !p)) return [w];
+    const unit = (w.x1 - w.x0) / w.text.length;
+    let at = 0;
+    return parts.map((p) => {
+      const x0 = w.x0 + at * unit;
+      at += p.length + 1;
+      return { ...w, text: p, x0, x1: x0 + p.length * unit };
+    });
+  });
 }

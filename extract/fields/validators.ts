@@ -8,10 +8,25 @@ export interface ValueContext {
 type Normaliser = (text: string, ctx: ValueContext) => unknown;
 
 const clean = (s: string) =>
-  s
-    .replace(/\s+/g, ' ')
-    .replace(/^[\s:;,.\-–]+|[\s:;,]+$/g, '')
-    .trim();
+  stripStrayMarks(
+    s
+      .replace(/\s+/g, ' ')
+      .replace(/^[\s:;,.\-–]+|[\s:;,]+$/g, '')
+      .trim(),
+  );
+
+/**
+ * Marks no value starts or ends with, which OCR leaves at a value's edges: a box side read as "|",
+ * an unpaired bracket, a speck read as a quote. The inch sign (") stays: "2\" x 0.154\"" ends in one.
+ */
+export function stripStrayMarks(s: string): string {
+  let out = s.replace(/^[|‘’'`_]+\s*|\s*[|‘’'`_]+$/g, '');
+  if (out.startsWith('[') && !out.includes(']')) out = out.slice(1);
+  if (out.endsWith(']') && !out.includes('[')) out = out.slice(0, -1);
+  // A dash set apart at the end ("M. Rossi -") is a speck or a rule, not part of the value.
+  out = out.replace(/^[\s:;,]+|[\s:;,]+$/g, '').replace(/\s+[-–—]+$/, '');
+  return out === s ? s : stripStrayMarks(out);
+}
 const hasDigit = (s: string) => /\d/.test(s);
 const hasLetter = (s: string) => /\p{L}/u.test(s);
 
@@ -21,7 +36,8 @@ function identifier(text: string): string | undefined {
   if (!hasDigit(s) || s.length > 40) return undefined;
   const tokens = s.split(' ');
   if (tokens.length > 3) return undefined;
-  return s;
+  // No identifier ends in a hyphen; OCR adds one from a speck or a box edge.
+  return s.replace(/-+$/, '');
 }
 
 function name(text: string): string | undefined {
@@ -34,7 +50,10 @@ function name(text: string): string | undefined {
 
 /** Heat numbers: 4-15 chars, at least 3 digits; a list may be separated by commas, slashes, "and". */
 export function heatList(text: string): string[] | undefined {
-  const parts = clean(text).split(/\s*(?:[,;/&+]|\band\b|\bund\b|\bog\b|\bet\b)\s*|\s{2,}|\s(?=\S*\d)/);
+  // A hyphen never ends a heat number; OCR adds one from a speck or the box's edge.
+  const parts = clean(text)
+    .split(/\s*(?:[,;/&+]|\band\b|\bund\b|\bog\b|\bet\b)\s*|\s{2,}|\s(?=\S*\d)/)
+    .map((p) => p.replace(/-+$/, ''));
   const heats = parts.filter((p) => isHeat(p));
   if (heats.length === 0 || !isHeat(parts[0] ?? '')) return undefined;
   return heats;
@@ -45,7 +64,8 @@ export function isHeat(s: string): boolean {
 }
 
 function grade(text: string): string | undefined {
-  const s = clean(text);
+  // No grade holds a dollar sign; OCR reads the S of "S355" or "S32205" as one.
+  const s = clean(text).replace(/\$(?=\d)/g, 'S');
   if (s.length < 2 || s.length > 40 || s.split(' ').length > 5) return undefined;
   // "Material certified to ..." is prose, not a grade.
   if (/^[a-zäöüéèæøå]{4,}$/i.test(s.split(' ')[0] ?? '') && !hasDigit(s) && s.split(' ').length > 2) return undefined;
@@ -58,7 +78,8 @@ function standards(text: string): string[] | undefined {
   if (!hasDigit(s) || s.length > 160) return undefined;
   const list = s
     .split(/\s*[,;]\s*|\s+\/\s+|\s+\+\s+/)
-    .map(clean)
+    // No standard's designation ends in a dot or a hyphen ("EN 10025-2:2019.-").
+    .map((x) => clean(x).replace(/[.\-–]+$/, ''))
     .filter((x) => hasDigit(x));
   return list.length > 0 ? list : undefined;
 }

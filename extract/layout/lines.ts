@@ -23,8 +23,15 @@ function pageLines(words: Word[]): Line[] {
   const sorted = [...words].sort((a, b) => centre(a) - centre(b));
   const groups: Word[][] = [];
   for (const w of sorted) {
-    const last = groups[groups.length - 1];
-    if (last && sameLine(last, w)) last.push(w);
+    // OCR boxes jitter (a speck or an accent stretches one), so the word may sort between two
+    // words of a line; the last few lines are candidates, the one it overlaps most takes it.
+    let best: Word[] | undefined;
+    let bestOverlap = 0;
+    for (const g of groups.slice(-3)) {
+      const o = overlap(g, w);
+      if (o > bestOverlap) [best, bestOverlap] = [g, o];
+    }
+    if (best && bestOverlap >= 0.5) best.push(w);
     else groups.push([w]);
   }
   return groups.map(toLine).sort((a, b) => a.y0 - b.y0 || a.x0 - b.x0);
@@ -34,12 +41,29 @@ function centre(w: Word): number {
   return (w.y0 + w.y1) / 2;
 }
 
-function sameLine(group: Word[], w: Word): boolean {
-  const ys = group.map(centre);
-  const mid = ys.reduce((s, y) => s + y, 0) / ys.length;
-  const h = group.reduce((s, g) => s + (g.y1 - g.y0), 0) / group.length;
-  // Half a line height: tolerant of OCR jitter and superscripts, strict enough for dense tables.
-  return Math.abs(centre(w) - mid) < Math.max(2, Math.min(h, w.y1 - w.y0) * 0.5);
+function median(ns: number[]): number {
+  const s = [...ns].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/**
+ * Vertical overlap of a word with a line, as a fraction of the smaller height: with the line's
+ * band (median top and bottom of its words, robust to one stretched box) or with its word nearest
+ * in x (a residual skew makes a long line drift, and neighbours still overlap). Centres must also
+ * be within half a height: a tall box does not swallow the line below.
+ */
+function overlap(group: Word[], w: Word): number {
+  const band = { y0: median(group.map((g) => g.y0)), y1: median(group.map((g) => g.y1)) };
+  const gap = (g: Word) => Math.max(0, g.x0 - w.x1, w.x0 - g.x1);
+  const nearest = group.reduce((a, b) => (gap(b) < gap(a) ? b : a));
+  return Math.max(overlapWith(band, w), overlapWith(nearest, w));
+}
+
+function overlapWith(b: { y0: number; y1: number }, w: Word): number {
+  const h = Math.min(b.y1 - b.y0, w.y1 - w.y0);
+  if (h <= 0 || Math.abs(centre(w) - (b.y0 + b.y1) / 2) >= Math.max(2, Math.max(b.y1 - b.y0, w.y1 - w.y0) * 0.5)) return 0;
+  return (Math.min(b.y1, w.y1) - Math.max(b.y0, w.y0)) / h;
 }
 
 function toLine(words: Word[]): Line {

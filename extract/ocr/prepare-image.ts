@@ -1,9 +1,12 @@
 /**
- * Image clean-up before OCR: deskew by projection profile, then paint table rules white.
+ * Image clean-up before OCR: deskew by projection profile, paint table rules white, remove
+ * isolated specks and whiten the paper.
  * Tesseract reads ruling next to digits as "|", "[" or "]" and its own deskew leaves word boxes in
  * a rotated frame that crops of the original image no longer match; doing both here keeps one
  * image whose pixels and word boxes agree.
  */
+
+import { despeckle } from './despeckle.js';
 
 interface ImageDataLike {
   width: number;
@@ -31,6 +34,15 @@ export interface CanvasMaker {
 }
 
 const DARK = 140;
+/** Grey level below which a pixel is ink for speck removal and blob analysis. */
+export const INK = 180;
+/** Paper: anything this light is background (JPEG ringing, removed rules' and specks' halos). */
+const PAPER = 215;
+
+/** Largest blob, in pixels, that may be dust rather than a glyph: a square of about 1.2 pt. */
+export function speckArea(scale: number): number {
+  return Math.round((1.2 * scale) ** 2);
+}
 
 /** Skew of the text lines in radians (positive: lines descend to the right), from row profiles of dark pixels. */
 export function estimateSkew(img: ImageDataLike, maxDeg = 4): number {
@@ -106,7 +118,11 @@ export function removeRules(img: ImageDataLike, minH: number, minV: number): voi
         if (start < 0) start = y;
         last = y;
       } else if (start >= 0 && (y - last > gap || y === height)) {
-        if (last - start + 1 >= minV) for (let k = start; k <= last; k++) paint[k * width + x] = 1;
+        const len = last - start + 1;
+        // A shorter stroke still is a rule when it ends on a horizontal rule: the side of a box.
+        const frame =
+          len >= minV / 2 && (touchesRule(paint, width, height, x, start - 1) || touchesRule(paint, width, height, x, last + 1));
+        if (len >= minV || frame) for (let k = start; k <= last; k++) paint[k * width + x] = 1;
         start = -1;
       }
     }
@@ -133,6 +149,30 @@ export function removeRules(img: ImageDataLike, minH: number, minV: number): voi
     data[p] = 255;
     data[p + 1] = 255;
     data[p + 2] = 255;
+  }
+}
+
+/** A horizontal rule's pixel at (x, y) or just around it: where a box side meets the box's top or bottom. */
+function touchesRule(paint: Uint8Array, width: number, height: number, x: number, y: number): boolean {
+  for (let dy = -3; dy <= 3; dy++) {
+    const yy = y + dy;
+    if (yy < 0 || yy >= height) continue;
+    for (let dx = -3; dx <= 3; dx++) {
+      const xx = x + dx;
+      if (xx >= 0 && xx < width && paint[yy * width + xx] === 1) return true;
+    }
+  }
+  return false;
+}
+
+/** Light grey to white: leaves only ink and its edges for tesseract's own binarisation. */
+function whitenPaper(img: ImageDataLike): void {
+  const d = img.data;
+  for (let p = 0; p < d.length; p += 4) {
+    if ((d[p] as number) < PAPER) continue;
+    d[p] = 255;
+    d[p + 1] = 255;
+    d[p + 2] = 255;
   }
 }
 
@@ -173,6 +213,8 @@ export function prepareForOcr(canvas: OcrCanvas, maker: CanvasMaker, scale: numb
     toGrey(outImg);
   }
   removeRules(outImg, Math.round(30 * scale), Math.round(18 * scale));
+  despeckle(outImg, { threshold: INK, maxArea: speckArea(scale), isolation: Math.round(4 * scale) });
+  whitenPaper(outImg);
   (out.getContext('2d') as Ctx2d).putImageData(outImg, 0, 0);
   return { canvas: out, skew };
 }

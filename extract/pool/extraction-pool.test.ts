@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { coc } from '../../test/fixtures/extraction/layouts/coc.js';
+import { Rng } from '../../test/fixtures/extraction/random.js';
+import { toScan } from '../../test/fixtures/extraction/scan.js';
 import { ExtractionError } from './extraction-error.js';
 import { ExtractionPool } from './extraction-pool.js';
 
@@ -52,4 +55,16 @@ describe('extraction pool isolation', () => {
       await slow.close();
     }
   });
+
+  it('hands back the plain text beside the result: text layer and OCR alike, pages split by form feeds', async () => {
+    const g = await coc(new Rng(8), 'coc');
+    const text = await pool.extractWithText(g.bytes);
+    expect(text.result).not.toHaveProperty('text');
+    expect(text.text.split('\f')).toHaveLength(text.result.pages);
+    expect(text.text).toContain(g.truth.fields.documentNumber as string);
+    const scan = await pool.extractWithText(await toScan(g.bytes, { dpi: 200, seed: 3 }));
+    expect(scan.result.source).toBe('ocr');
+    expect(scan.text.split('\f')).toHaveLength(scan.result.pages);
+    expect(scan.text).toContain(g.truth.fields.documentNumber as string);
+  }, 120_000);
 });

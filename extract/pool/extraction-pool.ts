@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ExtractOptions } from '../extract-in-process.js';
+import type { ExtractionOutput, ExtractOptions } from '../extract-in-process.js';
 import type { ExtractionResult } from '../types.js';
 import { ExtractionError, type ExtractionErrorCode } from './extraction-error.js';
 
@@ -16,7 +16,7 @@ export interface PoolOptions {
 interface Pending {
   bytes: Uint8Array;
   options: ExtractOptions;
-  resolve: (r: ExtractionResult) => void;
+  resolve: (r: ExtractionOutput) => void;
   reject: (e: ExtractionError) => void;
 }
 
@@ -47,7 +47,12 @@ export class ExtractionPool {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
-  extract(bytes: Uint8Array, options: ExtractOptions = {}): Promise<ExtractionResult> {
+  async extract(bytes: Uint8Array, options: ExtractOptions = {}): Promise<ExtractionResult> {
+    return (await this.extractWithText(bytes, options)).result;
+  }
+
+  /** The result and the document's plain text (reading order, pages split by form feeds). */
+  extractWithText(bytes: Uint8Array, options: ExtractOptions = {}): Promise<ExtractionOutput> {
     if (this.closed) return Promise.reject(new ExtractionError('pool_closed', 'the extraction pool is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ bytes, options, resolve, reject });
@@ -84,12 +89,12 @@ export class ExtractionPool {
     const slot: Slot = { worker };
     worker.on(
       'message',
-      (msg: { id: number; ok: boolean; result?: ExtractionResult; error?: { code: ExtractionErrorCode; message: string } }) => {
+      (msg: { id: number; ok: boolean; output?: ExtractionOutput; error?: { code: ExtractionErrorCode; message: string } }) => {
         const job = slot.job;
         if (!job || job.id !== msg.id) return;
         clearTimeout(job.timer);
         slot.job = undefined;
-        if (msg.ok && msg.result) job.resolve(msg.result);
+        if (msg.ok && msg.output) job.resolve(msg.output);
         else job.reject(new ExtractionError(msg.error?.code ?? 'internal', msg.error?.message ?? 'extraction failed'));
         this.dispatch();
       },

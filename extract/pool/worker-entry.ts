@@ -14,7 +14,7 @@ interface Job {
 
 parentPort?.on('message', (job: Job) => {
   extractInProcess(job.bytes, job.options).then(
-    (result) => parentPort?.postMessage({ id: job.id, ok: true, result }),
+    (output) => parentPort?.postMessage({ id: job.id, ok: true, output }),
     (err: unknown) => parentPort?.postMessage({ id: job.id, ok: false, error: classifyFailure(err).toJSON() }),
   );
 });

@@ -1,16 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ExtractionError, type ExtractionResult, extractDocument } from '../../extract/index.js';
+import { ExtractionError, type ExtractionResult, extractDocumentWithText } from '../../extract/index.js';
 
 /**
- * `arkiv extract FILE [--json]`: offline extraction of one file — no server, database or network.
- * Exit 0 with a result, 1 when the file could not be extracted (reason printed), 2 on usage errors.
+ * `arkiv extract FILE [--json | --text]`: offline extraction of one file — no server, database or
+ * network. `--json` prints the DESIGN.md result, `--text` the plain text in reading order (pages
+ * separated by form feeds). Exit 0 with a result, 1 when the file could not be extracted (reason
+ * printed), 2 on usage errors.
  */
 export async function extractCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, text: { type: 'boolean' } },
+  });
   const file = positionals[0];
-  if (!file || positionals.length > 1) {
-    console.error('usage: arkiv extract FILE [--json]');
+  if (!file || positionals.length > 1 || (values.json && values.text)) {
+    console.error('usage: arkiv extract FILE [--json | --text]');
     return 2;
   }
   let bytes: Uint8Array;
@@ -21,8 +27,9 @@ export async function extractCommand(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    const result = await extractDocument(bytes);
-    console.log(values.json ? JSON.stringify(result, null, 2) : summary(result));
+    const { result, text } = await extractDocumentWithText(bytes);
+    if (values.text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    else console.log(values.json ? JSON.stringify(result, null, 2) : summary(result));
     return 0;
   } catch (err) {
     const e = err instanceof ExtractionError ? err : new ExtractionError('internal', String(err));

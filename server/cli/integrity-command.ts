@@ -8,8 +8,10 @@ import { integrityFindings } from '../../archive/schema.js';
 import { systemActor } from '../../policies/actor.js';
 import { loadAuditSigner } from '../audit-key.js';
 import { loadSigningSettings } from '../identity-settings.js';
+import { reportSealer } from '../integrity/org-seal.js';
 import { sealIntegrityReport } from '../integrity/seal-report.js';
 import { sealLoader, signatureVerifier } from '../jobs/integrity-job.js';
+import { loadSecretKey } from '../keys.js';
 import type { Runtime } from '../runtime.js';
 
 /**
@@ -31,7 +33,14 @@ export async function integrityCommand(args: string[], open: () => Promise<Runti
     const orgIds = values.org
       ? [values.org]
       : (await queryRows<{ id: string }>(archive.db, sql`select id::text as id from organizations order by id`)).map((r) => r.id);
-    const seal = sealLoader(config);
+    // The organization's own seal signs its report; the server-wide one only where it has none.
+    const masterKey = await loadSecretKey({
+      configured: config.ARKIV_MASTER_KEY,
+      dataDir: runtime.dataDir,
+      file: 'master.key',
+      name: 'ARKIV_MASTER_KEY',
+    });
+    const seal = reportSealer({ db: archive.db, clock: archive.clock, masterKey }, sealLoader(config));
     const reports: { orgId: string; runId: string; reportArtifactId: string | null; summary: RunSummary; findings: unknown[] }[] = [];
     for (const orgId of orgIds) {
       const run = await createRun(archive, systemActor(orgId), 'full');
@@ -39,7 +48,7 @@ export async function integrityCommand(args: string[], open: () => Promise<Runti
         auditTrust: signer,
         verifySignatures: signatureVerifier(archive.db, signing.trustAnchorsPem),
       });
-      const sealed = await seal();
+      const sealed = await seal(orgId);
       const reportArtifactId = sealed ? await sealIntegrityReport(archive, orgId, run.id, sealed) : null;
       // Like every job, a run ends with a signed checkpoint that covers its own audit entries.
       await writeCheckpoint(archive, signer, orgId);

@@ -12,7 +12,12 @@ const usage = `usage: arkiv <command>
   audit checkpoint                        write signed checkpoints of every organization's audit head
   integrity run [--json] [--org ID]       re-hash every object, reconcile store and database, verify signatures
                                           and the audit chain; exit 1 when anything is found
-  extract FILE [--json]                   offline extraction of one PDF (no server, database or network)
+  backup --out DIR [--with-objects] [--json]
+                                          consistent database dump + object manifest (and the objects' bytes)
+  restore --from DIR [--verify] [--json]  restore into a fresh database and store; --verify runs a full
+                                          integrity run and audit verify on the copy, prints RTO and RPO
+  extract FILE [--json | --text]          offline extraction of one PDF (no server, database or network)
+  search reindex [--org ID]               rebuild every search entry from the archive; print the counts as JSON
   reextract [--all]                       queue extraction of every PDF read by an older extractor version (or all)
   sign IN.pdf --p12 FILE --out OUT.pdf [--passphrase-env VAR] [--tsa URL] [--reason TEXT] [--location TEXT]
                                           PAdES signature (B-B, or B-T with a time-stamp authority)
@@ -45,8 +50,21 @@ export async function main(argv: string[]): Promise<number> {
         );
       case 'audit':
         return await auditCommand(rest, () => createRuntime(loadConfig(process.env), { logToStderr: true }));
+      case 'search':
+        return await (await import('./search-command.js')).searchCommand(rest, () =>
+          createRuntime(loadConfig(process.env), { logToStderr: true }),
+        );
       case 'integrity':
         return await (await import('./integrity-command.js')).integrityCommand(rest, () =>
+          createRuntime(loadConfig(process.env), { logToStderr: true }),
+        );
+      // A backup reads the database as it is: it never migrates the source.
+      case 'backup':
+        return await (await import('./backup-command.js')).backupCommand(rest, () =>
+          createRuntime(loadConfig(process.env), { migrate: false, logToStderr: true }),
+        );
+      case 'restore':
+        return await (await import('./restore-command.js')).restoreCommand(rest, () =>
           createRuntime(loadConfig(process.env), { logToStderr: true }),
         );
       case undefined:

@@ -11,6 +11,8 @@ import { inTenant } from '../../archive/tenancy.js';
 import { EXTRACTOR_VERSION, ExtractionError, ExtractionPool } from '../../extract/index.js';
 import { systemActor } from '../../policies/actor.js';
 
+const NO_TEXT = { code: 'no_text', message: 'no text found on any page, neither in a text layer nor by OCR' };
+
 /** Larger "certificates" are recorded as refused rather than read into memory for the worker. */
 export const MAX_EXTRACT_BYTES = 256 * 1024 * 1024;
 
@@ -55,9 +57,12 @@ export function extractDocumentJob() {
       const bytes = await readStored(deps, row);
       try {
         pool ??= new ExtractionPool({ size: 1, timeoutMs: 120_000 });
-        const result = await pool.extract(bytes);
+        const { result, text } = await pool.extractWithText(bytes);
         const version = result.extractorVersion ?? EXTRACTOR_VERSION;
-        await storeExtraction(deps, actor, { ...base, extractorVersion: version, result: result as unknown as StoredResult });
+        // Nothing read on any page, by text layer or OCR: no fields can follow, so a person has to
+        // look (the review queue lists failed extractions) rather than the file passing as empty.
+        const outcome = text.trim() ? { result: result as unknown as StoredResult, text } : { error: NO_TEXT };
+        await storeExtraction(deps, actor, { ...base, extractorVersion: version, ...outcome });
       } catch (err) {
         // pool_closed means the server is stopping: not the file's fault, so let the job retry.
         if (!(err instanceof ExtractionError) || err.code === 'pool_closed') throw err;

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CheckpointVerifier } from '../../archive/audit/checkpoint-signer.js';
 import type { Db } from '../../archive/db.js';
+import { markRunFailed } from '../../archive/integrity/run-failure.js';
 import { executeRun, type IntegrityOptions } from '../../archive/integrity/run-integrity.js';
 import { INTEGRITY_RUN_JOB } from '../../archive/integrity/runs.js';
 import type { SignatureVerifier } from '../../archive/integrity/signatures-pass.js';
@@ -19,11 +20,11 @@ export interface IntegritySettings {
   auditTrust?: () => Promise<CheckpointVerifier>;
   windowDays?: number;
   trustAnchorsPem?: string | undefined;
-  /** Signs the PDF report; without it the run has only its JSON report. */
-  seal?: () => Promise<SigningCredential | null>;
+  /** The credential that signs the organization's PDF report (see reportSealer); null: JSON report only. */
+  seal?: (orgId: string) => Promise<SigningCredential | null>;
 }
 
-/** The configured organization seal, loaded once; null when none is configured. */
+/** The server-wide seal (ARKIV_INTEGRITY_SEAL_P12), loaded once: the fallback for organizations without their own. */
 export function sealLoader(config: Pick<Config, 'ARKIV_INTEGRITY_SEAL_P12' | 'ARKIV_INTEGRITY_SEAL_PASSPHRASE'>) {
   let loaded: Promise<SigningCredential | null> | null = null;
   return () => {
@@ -48,9 +49,18 @@ export function integrityRunJob(settings: IntegritySettings = {}) {
     kind: INTEGRITY_RUN_JOB,
     version: 1,
     payload: z.object({ runId: z.uuid() }),
-    async handle({ runId }, { jobId, orgId, deps, progress }) {
+    async handle({ runId }, { jobId, orgId, attempt, deps, progress }) {
       if (!orgId) throw new Error('an integrity run needs an organization');
+      // A job interrupted again and again (the process dies each time) is requeued past its
+      // attempts by the stale-lock sweep; it stops here instead of crashing forever.
+      const [job] = await inSystem(deps.db, (tx) => tx.select({ maxAttempts: jobs.maxAttempts }).from(jobs).where(eq(jobs.id, jobId)));
+      const maxAttempts = job?.maxAttempts ?? attempt;
+      if (attempt > maxAttempts) {
+        await markRunFailed(deps, runId, orgId, { reason: `gave up after ${maxAttempts} interrupted attempts`, willRetry: false });
+        return;
+      }
       const options: IntegrityOptions = {
+        willRetry: attempt < maxAttempts,
         verifySignatures: signatureVerifier(deps.db, settings.trustAnchorsPem),
         windowDays: settings.windowDays ?? 90,
         // The job row mirrors the run's progress, and each batch renews the claim (locked_at) so a
@@ -63,7 +73,7 @@ export function integrityRunJob(settings: IntegritySettings = {}) {
       };
       if (settings.auditTrust) options.auditTrust = await settings.auditTrust();
       await executeRun(deps, runId, orgId, options);
-      const seal = await settings.seal?.();
+      const seal = await settings.seal?.(orgId);
       if (seal) await sealIntegrityReport(deps, orgId, runId, seal);
     },
   });

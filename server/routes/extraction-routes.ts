@@ -1,10 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { dismissFailedExtraction } from '../../archive/extraction/dismiss.js';
 import { getExtraction, reviewField } from '../../archive/extraction/review.js';
 import { listReviewQueue } from '../../archive/extraction/review-queue.js';
 // types.ts only: the constant, not the extractor (routes never load pdfjs).
 import { AUTO_ACCEPT_CONFIDENCE } from '../../extract/types.js';
 import { errorResponses, IdParam, json, PageQuery, Sha256Param } from '../contracts/common.js';
-import { ArtifactExtractionSchema, ReviewBody, ReviewQueueItemSchema } from '../contracts/extractions.js';
+import { ArtifactExtractionSchema, DismissBody, ReviewBody, ReviewQueueItemSchema } from '../contracts/extractions.js';
 import type { AppEnv } from '../http/env.js';
 import { withIdempotency } from '../http/idempotency.js';
 import type { RouteDeps } from './route-deps.js';
@@ -20,7 +21,8 @@ export function extractionRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDep
       'x-arkiv-permission': 'document.review',
       tags,
       security,
-      summary: 'Extractions with low-confidence fields that no controller has reviewed yet (newest first)',
+      summary:
+        'Documents waiting for a controller (newest first): failed extractions, re-extractions that read a reviewed field differently, unreviewed low-confidence fields',
       request: { query: PageQuery },
       responses: {
         200: json(z.object({ items: z.array(ReviewQueueItemSchema), nextCursor: z.string().nullable() }), 'A page'),
@@ -51,7 +53,8 @@ export function extractionRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDep
       'x-arkiv-permission': 'document.review',
       tags,
       security,
-      summary: 'Confirm or correct one extracted field; a new review row, the extraction itself never changes',
+      summary:
+        'Confirm or correct one extracted field (on a failed extraction: enter it by hand); a new review row, the extraction itself never changes',
       request: {
         params: z.object({ id: IdParam }),
         body: { content: { 'application/json': { schema: ReviewBody } }, required: true },
@@ -64,6 +67,30 @@ export function extractionRoutes(app: OpenAPIHono<AppEnv>, { archive }: RouteDep
       return withIdempotency(c, archive.db, [id, body], async () => ({
         status: 201,
         body: await reviewField(archive, c.get('actor'), id, body, AUTO_ACCEPT_CONFIDENCE),
+      })) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/extractions/{id}/dismissal',
+      'x-arkiv-permission': 'document.review',
+      tags,
+      security,
+      summary: 'Close a failed extraction in the review queue (fields entered by hand, or not worth reading); a new review row',
+      request: {
+        params: z.object({ id: IdParam }),
+        body: { content: { 'application/json': { schema: DismissBody } }, required: true },
+      },
+      responses: { 201: json(ArtifactExtractionSchema, 'The failed extraction, dismissed'), ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      return withIdempotency(c, archive.db, [id, body], async () => ({
+        status: 201,
+        body: await dismissFailedExtraction(archive, c.get('actor'), id, body.reason, AUTO_ACCEPT_CONFIDENCE),
       })) as never;
     },
   );

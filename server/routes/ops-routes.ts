@@ -5,7 +5,7 @@ import { refreshIntegrityGauges } from '../integrity-metrics.js';
 import type { RouteDeps } from './route-deps.js';
 
 /** Liveness, readiness and Prometheus metrics: unauthenticated, no tenant data. */
-export function opsRoutes(app: OpenAPIHono<AppEnv>, { archive, database, metrics }: RouteDeps): void {
+export function opsRoutes(app: OpenAPIHono<AppEnv>, { archive, database, metrics, search }: RouteDeps): void {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
   app.get('/readyz', async (c) => {
@@ -20,8 +20,13 @@ export function opsRoutes(app: OpenAPIHono<AppEnv>, { archive, database, metrics
         .then(() => (checks.store = 'ok'))
         .catch(() => (checks.store = 'failed')),
     ]);
-    // The embedded search lives in the same database, so it is ready when the database is.
-    checks.search = checks.database ?? 'failed';
+    // Without an engine of its own, search lives in the same database and is ready when it is.
+    checks.search = search
+      ? await search.ready().then(
+          (ok) => (ok ? 'ok' : 'failed'),
+          () => 'failed' as const,
+        )
+      : (checks.database ?? 'failed');
     const ready = Object.values(checks).every((v) => v === 'ok');
     return c.json({ status: ready ? 'ready' : 'not_ready', database: database.kind, store: archive.store.kind, checks }, ready ? 200 : 503);
   });

@@ -7,6 +7,8 @@ import { storeSpooledArtifact } from '../../archive/artifacts/ingest-artifact.js
 import { appendAudit } from '../../archive/audit/append.js';
 import { open as openSealed } from '../../archive/identity/secret-box.js';
 import { demandFreshStepUp } from '../../archive/identity/step-up.js';
+import { SEARCH_INDEX_JOB } from '../../archive/jobs/job-kinds.js';
+import { enqueueJob } from '../../archive/jobs/queue.js';
 import { artifacts, documentRevisions, documents, signatures } from '../../archive/schema.js';
 import { discardSpool, spool } from '../../archive/spool.js';
 import { inTenant } from '../../archive/tenancy.js';
@@ -114,6 +116,7 @@ export async function signDocument(deps: SigningDeps, actor: Actor, documentId: 
           signedAt,
         };
         await tx.insert(signatures).values(record);
+        await enqueueJob(tx, { kind: SEARCH_INDEX_JOB, orgId: actor.orgId, payload: { documentId: doc.id } });
         await appendAudit(tx, deps.clock, actor, {
           action: 'document.sign',
           targetType: 'document',

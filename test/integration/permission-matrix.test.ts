@@ -21,6 +21,7 @@ import { pyhanko } from '../signing/support/fixtures.js';
 import { createTestPki } from '../signing/support/test-pki.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { stepUpWithToken } from '../support/identity.js';
+import { runJobsUntilIdle } from '../support/jobs.js';
 import { tiers } from '../support/tiers.js';
 
 interface Operation {
@@ -73,6 +74,8 @@ describe.each(tiers)('permission matrix ($name tier)', (tier) => {
     t = await makeTestApp(tier);
     a = await seedWorld(t);
     b = await seedWorld(t);
+    // Index both worlds, so GET /search is checked against real entries of the other org and customer.
+    await runJobsUntilIdle(t);
     for (const role of roles) tokens.set(role, await tokenFor(t, a, role));
     // Legal holds need a fresh step-up; the admin under test has just done one.
     await stepUpWithToken(t, tokens.get('admin') as string);
@@ -127,7 +130,7 @@ describe.each(tiers)('permission matrix ($name tier)', (tier) => {
 });
 
 /** Records of the supplier itself, not of any customer: outside every customer user's scope. */
-const supplierOnlyKinds = new Set(['tokens', 'users', 'signing-credentials', 'integrity']);
+const supplierOnlyKinds = new Set(['tokens', 'users', 'signing-credentials', 'integrity', 'seals']);
 
 function expected(variant: Variant, permitted: boolean, op: Operation, role: Role): { ok: (s: number) => boolean; text: string } {
   const supplierOnly = supplierOnlyKinds.has(op.path.split('/')[3] ?? '') && op.path.includes('{');
@@ -156,6 +159,7 @@ function fillPath(path: string, w: World, otherCustomer: boolean): string {
     if (kind === 'users') return '__user__';
     if (kind === 'signing-credentials') return '__credential__';
     if (kind === 'integrity') return '__integrity_run__';
+    if (kind === 'seals') return '__seal__';
     if (kind === 'extractions') return otherCustomer ? w.otherCustomerExtraction : w.extraction;
     throw new Error(`permission matrix: no resource factory for {${name}} in ${path}; add one`);
   });
@@ -167,6 +171,7 @@ async function send(t: TestApp, token: string, op: Operation, url: string, world
   if (url.includes('__link__')) url = url.replace('__link__', await freshLinkId(t, world));
   if (url.includes('__credential__')) url = url.replace('__credential__', await freshCredentialId(t, world));
   if (url.includes('__integrity_run__')) url = url.replace('__integrity_run__', await freshIntegrityRunId(t, world));
+  if (url.includes('__seal__')) url = url.replace('__seal__', await freshSealId(t, world));
   if (op.method === 'delete' && op.path === '/api/v1/customers/{id}/magic-links') url += '?email=nobody%40customer.example';
   const method = op.method.toUpperCase();
   if (op.method === 'post' && op.path === '/api/v1/artifacts') {
@@ -200,7 +205,9 @@ function sampleBody(op: Operation, w: World): unknown {
     'post /api/v1/signing-credentials': { userId: w.signatoryUserId, ...signer, docClasses: ['coc'] },
     'post /api/v1/documents/{id}/sign': { reason: 'matrix', level: 'B-B' },
     'post /api/v1/integrity/runs': undefined,
+    'post /api/v1/seals': signer,
     'post /api/v1/extractions/{id}/reviews': { field: 'poNumber', action: 'confirm' },
+    'post /api/v1/extractions/{id}/dismissal': { reason: 'matrix' },
   };
   if (op.method === 'get' || op.method === 'delete' || op.method === 'head') return undefined;
   if (!(key in bodies)) throw new Error(`permission matrix: add a sample body for ${key}`);
@@ -321,4 +328,20 @@ async function freshCredentialId(t: TestApp, w: World): Promise<string> {
 /** A queued integrity run of the world's organization (no job runner here: it stays queued). */
 async function freshIntegrityRunId(t: TestApp, w: World): Promise<string> {
   return (await json(await t.call(w.adminToken, '/api/v1/integrity/runs', { method: 'POST' }))).id;
+}
+
+/** An organization seal of the world's organization (registering one needs a fresh step-up). */
+async function freshSealId(t: TestApp, w: World): Promise<string> {
+  const register = () =>
+    t.call(w.adminToken, '/api/v1/seals', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(signer),
+    });
+  let res = await register();
+  if (res.status === 403) {
+    await stepUpWithToken(t, w.adminToken);
+    res = await register();
+  }
+  return (await json(res)).id;
 }

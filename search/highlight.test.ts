@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { headlineHtml, identifierMatches, markIdentifier, START_MARK, STOP_MARK, stripControl } from './highlight.js';
+import { decodeCursor, encodeCursor, infixPattern, readQuery } from './query-terms.js';
+
+describe('snippets', () => {
+  it('escape everything but our own marks', () => {
+    const raw = `<img src=x onerror=alert(1)> ${START_MARK}duplex${STOP_MARK} & "more"`;
+    expect(headlineHtml(raw)).toBe('&lt;img src=x onerror=alert(1)&gt; <mark>duplex</mark> &amp; &quot;more&quot;');
+    expect(headlineHtml('no match here')).toBeNull();
+    expect(stripControl(`a${START_MARK}b`)).toBe('a b');
+  });
+
+  it('mark the matched part of an identifier', () => {
+    expect(markIdentifier('Heat', '4A2231', 'a22')).toBe('Heat: 4<mark>A22</mark>31');
+    expect(markIdentifier('PO', '<45>', '99')).toBe('PO: <mark>&lt;45&gt;</mark>');
+  });
+
+  it('accept exactly one typo in an identifier, anywhere in it', () => {
+    expect(identifierMatches('4A2231', '4A2931', true)).toBe(true); // substitution
+    expect(identifierMatches('4A2231', '4A231', true)).toBe(true); // deletion
+    expect(identifierMatches('4A2231', '4A22319', true)).toBe(true); // insertion
+    expect(identifierMatches('4A2231', '4A2321', true)).toBe(true); // swap
+    expect(identifierMatches('X-4A2231-Z', 'A2931', true)).toBe(true); // inside a longer value
+    expect(identifierMatches('4A2231', '4A2999', true)).toBe(false);
+    expect(identifierMatches('4A2231', '4A2931', false)).toBe(false);
+  });
+
+  it('match a needle typed without separators across them, one typed with them only as typed', () => {
+    expect(identifierMatches('21-43567', '2143', false)).toBe(true);
+    expect(identifierMatches('8214567', '21-4', false)).toBe(false);
+    expect(identifierMatches('21-43567', '2144', false)).toBe(false);
+  });
+});
+
+describe('query reading', () => {
+  it('splits identifier-like words from text words', () => {
+    expect(readQuery('4A2231 duplex "3.1 certificate" -draft')).toMatchObject({
+      identifiers: ['4A2231'],
+      rest: 'duplex "3.1 certificate" -draft',
+    });
+    expect(readQuery('  ').text).toBeNull();
+    expect(readQuery('!!').text).toBeNull();
+    expect(infixPattern('50%_a\\b')).toBe('%50\\%\\_a\\\\b%');
+  });
+
+  it('round-trips cursors and refuses forged ones', () => {
+    const cursor = { sortKey: 712345, id: '0b6f3c1e-2a4b-4c5d-8e9f-0123456789ab' };
+    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
+    expect(() => decodeCursor('bm9wZQ')).toThrow(/cursor/);
+    expect(() => decodeCursor(Buffer.from('[1.5,"x"]').toString('base64url'))).toThrow(/cursor/);
+  });
+});

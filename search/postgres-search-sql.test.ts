@@ -1,0 +1,49 @@
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { describe, expect, it } from 'vitest';
+import type { SearchScope } from './port.js';
+import { matchStatement, type Plan, pageStatement, typoCandidates } from './postgres-search-sql.js';
+import { readQuery } from './query-terms.js';
+
+const dialect = new PgDialect();
+const render = (s: Parameters<PgDialect['sqlToQuery']>[0]) => dialect.sqlToQuery(s);
+const customer: SearchScope = { orgId: 'org-1', customerId: 'cust-1', publishedOnly: true, orderId: 'order-1' };
+const plan = (scope: SearchScope, q?: string): Plan => ({
+  scope,
+  query: { q, limit: 20 },
+  terms: readQuery(q),
+  typo: false,
+  cursor: null,
+  matchCap: 5000,
+});
+
+describe('search statements', () => {
+  it('state the whole scope in every statement, whatever the query', () => {
+    for (const statement of [
+      matchStatement(plan(customer, '4A2231 duplex')),
+      pageStatement(plan(customer), ['00000000-0000-0000-0000-000000000001']),
+      typoCandidates(customer, '4A2231'),
+    ]) {
+      const { sql, params } = render(statement);
+      const scope = sql.match(
+        /e\.org_id = \$(\d+)::uuid and e\.customer_id = \$(\d+)::uuid and e\.published and e\.order_id = \$(\d+)::uuid/,
+      );
+      expect(scope?.slice(1).map((n) => params[Number(n) - 1])).toEqual(['org-1', 'cust-1', 'order-1']);
+      expect(sql).toContain('not exists (select 1 from documents d where d.id = e.document_id and d.export_controlled)');
+    }
+  });
+
+  it('lets cleared staff see export-controlled entries, and never more than their organization', () => {
+    const { sql } = render(matchStatement(plan({ orgId: 'org-1', customerId: null, publishedOnly: false, exportCleared: true })));
+    expect(sql).toMatch(/e\.org_id = \$\d+::uuid/);
+    expect(sql).not.toContain('export_controlled');
+    expect(sql).not.toContain('e.customer_id = ');
+  });
+
+  it('matches identifier-like words by infix as well as by full text', () => {
+    const { sql, params } = render(matchStatement(plan(customer, '4A22 duplex')));
+    expect(sql).toContain("e.tsv @@ websearch_to_tsquery('simple'");
+    expect(sql).toContain("regexp_replace(e.identifiers, '[^[:alnum:] ]', '', 'g') like");
+    expect(params).toContain('%4A22%');
+    expect(params).toContain('duplex');
+  });
+});

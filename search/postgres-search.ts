@@ -1,0 +1,356 @@
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../archive/db.js';
+import { inTenant } from '../archive/tenancy.js';
+import { AppError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import { gradeInfo } from './grades.js';
+import { headlineHtml, identifierMatches, markIdentifier } from './highlight.js';
+import type { FacetBucket, SearchDocument, SearchFacets, SearchHit, SearchIndex, SearchQuery, SearchResult, SearchScope } from './port.js';
+import {
+  DEFAULT_MATCH_CAP,
+  type IdentifierField,
+  matchStatement,
+  type Plan,
+  pageStatement,
+  TYPO_SIMILARITY,
+  typoCandidates,
+  typoKey,
+} from './postgres-search-sql.js';
+import { decodeCursor, encodeCursor, readQuery } from './query-terms.js';
+
+/**
+ * Planner cost of a random page read for the match. PostgreSQL's default (4) assumes spinning
+ * disks and makes it scan all entries rather than fetch a few thousand by a GIN bitmap; on SSDs
+ * and a cached index the bitmap is several times faster.
+ */
+const RANDOM_PAGE_COST = 1.1;
+
+/**
+ * Whether the match has a GIN-indexed condition (text, identifiers, grade). Then a sequential
+ * scan is never right: the planner prices it without the cost of decompressing every entry's
+ * tsvector for `@@`, and picks it for common words where the exact bitmap is ~4x faster.
+ */
+const usesGinIndex = ({ terms, query }: Plan) => !!(terms.text || query.heat?.trim() || query.po?.trim() || query.grade);
+
+/*
+ * Also per transaction: no JIT (compiling a broad match's expressions costs more than running
+ * them) and no parallel workers (with 8 searches on 2 cores, starting workers only adds queueing).
+ */
+
+/** Shortest identifier that gets a typo pass. */
+const MIN_TYPO_LENGTH = 4;
+
+/** Rows per INSERT … ON CONFLICT statement when indexing. */
+const UPSERT_BATCH = 500;
+
+interface HitRow {
+  id: string;
+  sort_key: number | string;
+  key: string;
+  document_id: string | null;
+  revision_no: number | null;
+  artifact_id: string;
+  customer_id: string | null;
+  order_id: string | null;
+  title: string | null;
+  doc_class: string | null;
+  cert_type: string | null;
+  document_number: string | null;
+  po_number: string | null;
+  grade: string | null;
+  grade_keys: string[];
+  heat_numbers: string[];
+  tag_numbers: string[];
+  issue_date: string | null;
+  published: boolean;
+  superseded: boolean;
+  headline: string | null;
+}
+
+/**
+ * The default search index: the `search_entries` table in the application's own database, with a
+ * weighted tsvector (A identifiers and grade names, B title, product, manufacturer, C body; the
+ * 'simple' configuration, so German, Norwegian and English text and identifiers are never
+ * stemmed) and a trigram index over the identifiers. Every statement runs inside the tenant's
+ * row-level security as well as with explicit scope predicates.
+ */
+export class PostgresSearchIndex implements SearchIndex {
+  readonly kind = 'postgres' as const;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: { matchCap?: number } = {},
+  ) {}
+
+  /** The table and its indexes come with the migrations. */
+  async prepare(): Promise<void> {}
+
+  async upsert(documents: readonly SearchDocument[]): Promise<void> {
+    for (const [orgId, docs] of byOrg(documents)) {
+      await inTenant(this.db, { orgId, customerId: null }, async (tx) => {
+        for (let i = 0; i < docs.length; i += UPSERT_BATCH) await upsertBatch(tx, docs.slice(i, i + UPSERT_BATCH));
+      });
+    }
+  }
+
+  async remove(orgId: string, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await inTenant(this.db, { orgId, customerId: null }, (tx) =>
+      tx.execute(
+        sql`delete from search_entries where org_id = ${orgId}::uuid and key in (${sql.join(
+          keys.map((k) => sql`${k}`),
+          sql`, `,
+        )})`,
+      ),
+    );
+  }
+
+  async search(scope: SearchScope, query: SearchQuery): Promise<SearchResult> {
+    if (!scope?.orgId) throw new AppError('forbidden', 'a search needs a scope');
+    const terms = readQuery(query.q);
+    const plan: Plan = {
+      scope,
+      query,
+      terms,
+      typo: false,
+      cursor: query.cursor ? decodeCursor(query.cursor) : null,
+      matchCap: this.options.matchCap ?? DEFAULT_MATCH_CAP,
+    };
+    const exact = await this.run(plan);
+    // Identifiers are typed by hand from paper: when nothing matches exactly, allow one typo
+    // (from four characters on: one edit in three leaves nothing that identifies anything).
+    const typeable = [...terms.identifiers, query.heat?.trim() ?? '', query.po?.trim() ?? ''].some((v) => v.length >= MIN_TYPO_LENGTH);
+    if (exact.total > 0 || !typeable) return exact;
+    return this.run({ ...plan, typo: true });
+  }
+
+  async ready(): Promise<boolean> {
+    await this.db.execute(sql`select 1 from search_entries limit 0`);
+    return true;
+  }
+
+  /**
+   * Row-level security and GIN indexes do not mix: PostgreSQL may not evaluate a non-leakproof
+   * operator (`@@`, ILIKE, `&&`, `<%`) before a policy's condition, so under RLS every search is
+   * a sequential scan. So the match (ids, facets, total) runs as the connecting role with the
+   * scope as explicit predicates, built from `SearchScope` alone, in a read-only transaction;
+   * then, in the same transaction, the role drops to `arkiv_app` (tenant stated) and the page's
+   * rows are read under row-level security with the same predicates: only rows that wall lets
+   * through are returned. One transaction, six round trips (begin, settings, match, role, page,
+   * commit), since at 8 concurrent searches on two cores every round trip waits for a CPU.
+   */
+  private async run(asked: Plan): Promise<SearchResult> {
+    let plan = asked;
+    const { scope, query } = plan;
+    const { match, rows } = await this.db.transaction(async (tx) => {
+      await tx.execute(
+        sql`select set_config('transaction_read_only', 'on', true),
+                   set_config('arkiv.org_id', ${scope.orgId}, true), set_config('arkiv.customer_id', ${scope.customerId ?? ''}, true),
+                   set_config('arkiv.system', 'off', true),
+                   set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_SIMILARITY)}, true),
+                   set_config('random_page_cost', ${String(RANDOM_PAGE_COST)}, true),
+                   set_config('enable_seqscan', ${usesGinIndex(plan) ? 'off' : 'on'}, true),
+                   set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`,
+      );
+      if (plan.typo) plan = { ...plan, typoIds: await checkTypos(tx, plan) };
+      const [match] = await queryRows<{ facets: unknown; page: unknown; total_exact: boolean }>(tx, matchStatement(plan));
+      const ids = parseJson<Array<{ id: string }>>(match?.page)
+        .slice(0, query.limit)
+        .map((p) => p.id);
+      if (ids.length === 0) return { match, rows: [] };
+      // From here on row-level security applies, as for any request (see archive/tenancy.ts).
+      await tx.execute(sql`select set_config('role', 'arkiv_app', true)`);
+      return { match, rows: await queryRows<HitRow>(tx, pageStatement(plan, ids)) };
+    });
+    const facets = parseJson<Array<{ facet: string; value: string | null; n: number }>>(match?.facets);
+    const page = parseJson<Array<{ id: string; sortKey: number }>>(match?.page);
+    const shown = page.slice(0, query.limit);
+    // A row the wall refused (or one removed since the match) is simply not shown.
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const hits = shown.flatMap((p) => {
+      const row = byId.get(p.id);
+      return row ? [toHit({ ...row, sort_key: p.sortKey }, plan)] : [];
+    });
+    const last = shown.at(-1);
+    return {
+      hits,
+      facets: toFacets(facets),
+      total: facets.find((f) => f.facet === 'total')?.n ?? 0,
+      totalExact: match?.total_exact ?? true,
+      nextCursor: page.length > query.limit && last ? encodeCursor({ sortKey: Number(last.sortKey), id: last.id }) : null,
+    };
+  }
+}
+
+/**
+ * The typo pass: for each identifier asked for, the in-scope entries whose heat number, PO or
+ * other identifier (as asked) contains the value with at most one character changed, added,
+ * dropped or swapped. The trigram index proposes, this check decides.
+ */
+async function checkTypos(tx: Db, plan: Plan): Promise<Map<string, string[]>> {
+  const needles: Array<[IdentifierField, string]> = plan.terms.identifiers.map((id) => ['any', id]);
+  const heat = plan.query.heat?.trim().toUpperCase();
+  const po = plan.query.po?.trim().toUpperCase();
+  if (heat) needles.push(['heat', heat]);
+  if (po) needles.push(['po', po]);
+  const checked = new Map<string, string[]>();
+  for (const [field, needle] of needles) {
+    if (needle.length < MIN_TYPO_LENGTH) continue;
+    const rows = await queryRows<{ id: string; identifiers: string; heat_numbers: string[]; po_number: string | null }>(
+      tx,
+      typoCandidates(plan.scope, needle),
+    );
+    const valuesOf = (r: (typeof rows)[number]) =>
+      field === 'heat' ? r.heat_numbers : field === 'po' ? [r.po_number ?? ''] : r.identifiers.split(' ');
+    checked.set(
+      typoKey(field, needle),
+      rows.filter((r) => valuesOf(r).some((v) => identifierMatches(v, needle, true))).map((r) => r.id),
+    );
+  }
+  return checked;
+}
+
+function byOrg(documents: readonly SearchDocument[]): Map<string, SearchDocument[]> {
+  const groups = new Map<string, SearchDocument[]>();
+  for (const d of documents) groups.set(d.orgId, [...(groups.get(d.orgId) ?? []), d]);
+  return groups;
+}
+
+async function upsertBatch(tx: Db, docs: readonly SearchDocument[]): Promise<void> {
+  const rows = docs.map((d) => ({
+    id: newId(),
+    org_id: d.orgId,
+    key: d.key,
+    customer_id: d.customerId,
+    order_id: d.orderId,
+    document_id: d.documentId,
+    revision_no: d.revisionNo,
+    artifact_id: d.artifactId,
+    extraction_id: d.extractionId,
+    published: d.published,
+    superseded: d.superseded,
+    doc_class: d.docClass,
+    cert_type: d.certType,
+    title: d.title,
+    document_number: d.documentNumber,
+    po_number: d.poNumber,
+    grade: d.grade,
+    grade_family: d.gradeFamily,
+    grade_keys: d.gradeKeys,
+    heat_numbers: d.heatNumbers,
+    tag_numbers: d.tagNumbers,
+    material_standards: d.materialStandards,
+    issue_date: d.issueDate,
+    product: d.product ?? null,
+    manufacturer: d.manufacturer ?? null,
+    body: d.body,
+  }));
+  await tx.execute(sql`
+    insert into search_entries as e (id, org_id, key, customer_id, order_id, document_id, revision_no, artifact_id, extraction_id,
+      published, superseded, doc_class, cert_type, title, document_number, po_number, grade, grade_family, grade_keys, heat_numbers,
+      tag_numbers, material_standards, issue_date, issue_year, identifiers, body, tsv, indexed_at)
+    select d.id, d.org_id, d.key, d.customer_id, d.order_id, d.document_id, d.revision_no, d.artifact_id, d.extraction_id,
+      d.published, d.superseded, d.doc_class, d.cert_type, d.title, d.document_number, d.po_number, d.grade, d.grade_family,
+      coalesce(d.grade_keys, '{}'), coalesce(d.heat_numbers, '{}'), coalesce(d.tag_numbers, '{}'), coalesce(d.material_standards, '{}'),
+      d.issue_date, extract(year from d.issue_date)::int,
+      upper(concat_ws(' ', d.document_number, d.po_number, array_to_string(d.heat_numbers, ' '), array_to_string(d.tag_numbers, ' '))),
+      d.body,
+      setweight(to_tsvector('simple', concat_ws(' ', d.document_number, d.po_number, d.grade, array_to_string(d.grade_keys, ' '),
+                  array_to_string(d.heat_numbers, ' '), array_to_string(d.tag_numbers, ' '), array_to_string(d.material_standards, ' '))), 'A')
+        || setweight(to_tsvector('simple', concat_ws(' ', d.title, d.product, d.manufacturer)), 'B')
+        || setweight(to_tsvector('simple', d.body), 'C'),
+      now()
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as d(id uuid, org_id uuid, key text, customer_id uuid, order_id uuid,
+      document_id uuid, revision_no int, artifact_id uuid, extraction_id uuid, published boolean, superseded boolean, doc_class text,
+      cert_type text, title text, document_number text, po_number text, grade text, grade_family text, grade_keys text[],
+      heat_numbers text[], tag_numbers text[], material_standards text[], issue_date date, product text, manufacturer text, body text)
+    on conflict (org_id, key) do update set
+      customer_id = excluded.customer_id, order_id = excluded.order_id, document_id = excluded.document_id,
+      revision_no = excluded.revision_no, artifact_id = excluded.artifact_id, extraction_id = excluded.extraction_id,
+      published = excluded.published, superseded = excluded.superseded, doc_class = excluded.doc_class,
+      cert_type = excluded.cert_type, title = excluded.title, document_number = excluded.document_number,
+      po_number = excluded.po_number, grade = excluded.grade, grade_family = excluded.grade_family,
+      grade_keys = excluded.grade_keys, heat_numbers = excluded.heat_numbers, tag_numbers = excluded.tag_numbers,
+      material_standards = excluded.material_standards, issue_date = excluded.issue_date, issue_year = excluded.issue_year,
+      identifiers = excluded.identifiers, body = excluded.body, tsv = excluded.tsv, indexed_at = excluded.indexed_at`);
+}
+
+function parseJson<T>(value: unknown): T {
+  if (typeof value === 'string') return JSON.parse(value) as T;
+  return (value ?? []) as T;
+}
+
+function toFacets(rows: Array<{ facet: string; value: string | null; n: number }>): SearchFacets {
+  const facets: SearchFacets = { docClass: [], certType: [], gradeFamily: [], customerId: [], orderId: [], year: [] };
+  for (const r of rows) {
+    const bucket: FacetBucket[] | undefined = facets[r.facet as keyof SearchFacets];
+    if (bucket && r.value !== null) bucket.push({ value: r.value, count: r.n });
+  }
+  for (const bucket of Object.values(facets) as FacetBucket[][]) bucket.sort((x, y) => y.count - x.count || x.value.localeCompare(y.value));
+  return facets;
+}
+
+function toHit(row: HitRow, plan: Plan): SearchHit {
+  const { matchedFields, snippet } = explain(row, plan);
+  const relevance = plan.terms.text ? Math.floor(Number(row.sort_key) / 2_000_000) : 0;
+  return {
+    key: row.key,
+    documentId: row.document_id,
+    revisionNo: row.revision_no,
+    artifactId: row.artifact_id,
+    customerId: row.customer_id,
+    orderId: row.order_id,
+    title: row.title,
+    docClass: row.doc_class,
+    certType: row.cert_type,
+    documentNumber: row.document_number,
+    poNumber: row.po_number,
+    grade: row.grade,
+    heatNumbers: row.heat_numbers ?? [],
+    issueDate: row.issue_date,
+    published: row.published,
+    superseded: row.superseded,
+    score: relevance,
+    snippet,
+    matchedFields,
+  };
+}
+
+/** Which fields matched, and the snippet: the body's headline, else the matched identifier. */
+function explain(row: HitRow, { terms, query, typo }: Plan): { matchedFields: string[]; snippet: string | null } {
+  const fields = new Set<string>();
+  let snippet: string | null = null;
+  const identifiers: Array<[string, string, string | null | undefined | string[]]> = [
+    ['heatNumbers', 'Heat', row.heat_numbers],
+    ['poNumber', 'PO', row.po_number],
+    ['documentNumber', 'Certificate', row.document_number],
+    ['tagNumbers', 'Tag', row.tag_numbers],
+  ];
+  const wanted: Array<[string, string[]]> = [
+    ['heatNumbers', query.heat ? [query.heat.trim()] : []],
+    ['poNumber', query.po ? [query.po.trim()] : []],
+    ['*', terms.identifiers],
+  ];
+  for (const [only, needles] of wanted) {
+    for (const needle of needles) {
+      for (const [field, label, value] of identifiers) {
+        if (only !== '*' && only !== field) continue;
+        for (const v of Array.isArray(value) ? value : value ? [value] : []) {
+          if (!identifierMatches(v, needle, typo)) continue;
+          fields.add(field);
+          snippet ??= markIdentifier(label, v, needle);
+        }
+      }
+    }
+  }
+  const words = terms.words;
+  if (words.some((w) => row.title?.toLowerCase().includes(w))) fields.add('title');
+  const queryGrades = new Set([query.grade ?? '', ...words].flatMap((w) => gradeInfo(w).keys));
+  if (row.grade_keys?.some((k) => queryGrades.has(k))) fields.add('grade');
+  const body = headlineHtml(row.headline);
+  if (body) {
+    fields.add('body');
+    snippet = body;
+  }
+  return { matchedFields: [...fields], snippet };
+}
