@@ -22,11 +22,14 @@ export interface SearchEngine {
   indexFor: SearchIndexFor;
 }
 
-/** Chooses the search engine once, in the composition root (`ARKIV_SEARCH`). */
-export function createSearchEngine(settings: SearchSettings, db: Db): SearchEngine {
+/**
+ * Chooses the search engine once, in the composition root (`ARKIV_SEARCH`). `readDb`: on
+ * PostgreSQL, a pool of sessions started with `SEARCH_SESSION_SETTINGS` (see `Database.readPool`).
+ */
+export function createSearchEngine(settings: SearchSettings, db: Db, readDb: Db | null = null): SearchEngine {
   switch (settings.engine) {
     case 'postgres':
-      return { index: new PostgresSearchIndex(db), indexFor: (tx) => new PostgresSearchIndex(tx) };
+      return { index: new PostgresSearchIndex(db, { readDb }), indexFor: (tx) => new PostgresSearchIndex(tx) };
     case 'meilisearch': {
       if (!settings.meiliHost) throw new AppError('service_unavailable', 'ARKIV_SEARCH=meilisearch needs MEILI_HOST');
       const tenantToken =

@@ -1,7 +1,7 @@
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import type { SearchScope } from './port.js';
-import { matchStatement, type Plan, pageStatement, typoCandidates } from './postgres-search-sql.js';
+import { matchStatement, type Plan, typoCandidates } from './postgres-search-sql.js';
 import { readQuery } from './query-terms.js';
 
 const dialect = new PgDialect();
@@ -20,7 +20,7 @@ describe('search statements', () => {
   it('state the whole scope in every statement, whatever the query', () => {
     for (const statement of [
       matchStatement(plan(customer, '4A2231 duplex')),
-      pageStatement(plan(customer), ['00000000-0000-0000-0000-000000000001']),
+      matchStatement(plan(customer)),
       typoCandidates(customer, '4A2231'),
     ]) {
       const { sql, params } = render(statement);
@@ -28,8 +28,17 @@ describe('search statements', () => {
         /e\.org_id = \$(\d+)::uuid and e\.customer_id = \$(\d+)::uuid and e\.published and e\.order_id = \$(\d+)::uuid/,
       );
       expect(scope?.slice(1).map((n) => params[Number(n) - 1])).toEqual(['org-1', 'cust-1', 'order-1']);
-      expect(sql).toContain('not exists (select 1 from documents d where d.id = e.document_id and d.export_controlled)');
+      expect(sql).toMatch(
+        /e\.document_id is null or e\.document_id not in \(\s*select d\.id from documents d where d\.org_id = \$\d+::uuid and d\.export_controlled\)/,
+      );
     }
+  });
+
+  it('states the scope in each step of the match (two walks, the GIN fallback) and in the page rows', () => {
+    const { sql } = render(matchStatement(plan(customer, 'impact test')));
+    expect(sql.match(/e\.org_id = \$\d+::uuid and e\.customer_id = \$\d+::uuid and e\.published/g)).toHaveLength(4);
+    expect(sql).toContain('from search_entries e where');
+    expect(sql).toMatch(/join search_entries e on e\.id = p\.id\s+where e\.org_id/);
   });
 
   it('lets cleared staff see export-controlled entries, and never more than their organization', () => {
@@ -41,7 +50,7 @@ describe('search statements', () => {
 
   it('matches identifier-like words by infix as well as by full text', () => {
     const { sql, params } = render(matchStatement(plan(customer, '4A22 duplex')));
-    expect(sql).toContain("e.tsv @@ websearch_to_tsquery('simple'");
+    expect(sql).toContain("e.words @@ regexp_replace(websearch_to_tsquery('simple'");
     expect(sql).toContain("regexp_replace(e.identifiers, '[^[:alnum:] ]', '', 'g') like");
     expect(params).toContain('%4A22%');
     expect(params).toContain('duplex');

@@ -11,7 +11,6 @@ import {
   type IdentifierField,
   matchStatement,
   type Plan,
-  pageStatement,
   TYPO_SIMILARITY,
   typoCandidates,
   typoKey,
@@ -19,23 +18,26 @@ import {
 import { decodeCursor, encodeCursor, readQuery } from './query-terms.js';
 
 /**
- * Planner cost of a random page read for the match. PostgreSQL's default (4) assumes spinning
- * disks and makes it scan all entries rather than fetch a few thousand by a GIN bitmap; on SSDs
- * and a cached index the bitmap is several times faster.
+ * The session settings every search statement is planned and run with:
+ * - `random_page_cost` 1.1: PostgreSQL's default (4) assumes spinning disks and makes it scan all
+ *   entries rather than fetch a few thousand by a GIN bitmap; on SSDs and a cached index the
+ *   bitmap is several times faster;
+ * - `enable_seqscan` off: every search has an indexed path (the scope btrees, GIN on words,
+ *   identifiers and grades), and the planner prices a sequential scan without the cost of reading
+ *   every entry's words for `@@`;
+ * - no JIT (compiling a broad match's expressions costs more than running them), no parallel
+ *   workers (with 8 searches on 2 cores, starting workers only adds queueing), custom plans
+ *   always (a generic plan cannot fold the query's tsquery, see `fullText`);
+ * - the word similarity from which an identifier is a typo candidate.
  */
-const RANDOM_PAGE_COST = 1.1;
-
-/**
- * Whether the match has a GIN-indexed condition (text, identifiers, grade). Then a sequential
- * scan is never right: the planner prices it without the cost of decompressing every entry's
- * tsvector for `@@`, and picks it for common words where the exact bitmap is ~4x faster.
- */
-const usesGinIndex = ({ terms, query }: Plan) => !!(terms.text || query.heat?.trim() || query.po?.trim() || query.grade);
-
-/*
- * Also per transaction: no JIT (compiling a broad match's expressions costs more than running
- * them) and no parallel workers (with 8 searches on 2 cores, starting workers only adds queueing).
- */
+export const SEARCH_SESSION_SETTINGS: Readonly<Record<string, string>> = {
+  random_page_cost: '1.1',
+  enable_seqscan: 'off',
+  jit: 'off',
+  max_parallel_workers_per_gather: '0',
+  plan_cache_mode: 'force_custom_plan',
+  'pg_trgm.word_similarity_threshold': String(TYPO_SIMILARITY),
+};
 
 /** Shortest identifier that gets a typo pass. */
 const MIN_TYPO_LENGTH = 4;
@@ -45,6 +47,7 @@ const UPSERT_BATCH = 500;
 
 interface HitRow {
   id: string;
+  org_id: string;
   sort_key: number | string;
   key: string;
   document_id: string | null;
@@ -79,7 +82,11 @@ export class PostgresSearchIndex implements SearchIndex {
 
   constructor(
     private readonly db: Db,
-    private readonly options: { matchCap?: number } = {},
+    private readonly options: {
+      matchCap?: number;
+      /** A pool whose sessions start with `SEARCH_SESSION_SETTINGS` (see `Database.readPool`). */
+      readDb?: Db | null;
+    } = {},
   ) {}
 
   /** The table and its indexes come with the migrations. */
@@ -132,40 +139,36 @@ export class PostgresSearchIndex implements SearchIndex {
   /**
    * Row-level security and GIN indexes do not mix: PostgreSQL may not evaluate a non-leakproof
    * operator (`@@`, ILIKE, `&&`, `<%`) before a policy's condition, so under RLS every search is
-   * a sequential scan. So the match (ids, facets, total) runs as the connecting role with the
-   * scope as explicit predicates, built from `SearchScope` alone, in a read-only transaction;
-   * then, in the same transaction, the role drops to `arkiv_app` (tenant stated) and the page's
-   * rows are read under row-level security with the same predicates: only rows that wall lets
-   * through are returned. One transaction, six round trips (begin, settings, match, role, page,
-   * commit), since at 8 concurrent searches on two cores every round trip waits for a CPU.
+   * a sequential scan. So a search runs as the connecting role with the scope as explicit
+   * predicates, built from `SearchScope` alone: one statement finds, ranks, counts and reads the
+   * page (see `matchStatement`). On PostgreSQL it runs on the search pool, whose sessions start
+   * read-only with the planner settings (`SEARCH_SESSION_SETTINGS`): one round trip (at 8
+   * concurrent searches on two cores every round trip waits for a CPU). Elsewhere (PGlite) the
+   * same settings are set in a read-only transaction first. The rows it returns are checked
+   * against the scope once more here (`assertInScope`): a mistake in a predicate fails loudly,
+   * never shows another tenant's entry.
    */
   private async run(asked: Plan): Promise<SearchResult> {
-    let plan = asked;
-    const { scope, query } = plan;
-    const { match, rows } = await this.db.transaction(async (tx) => {
-      await tx.execute(
-        sql`select set_config('transaction_read_only', 'on', true),
-                   set_config('arkiv.org_id', ${scope.orgId}, true), set_config('arkiv.customer_id', ${scope.customerId ?? ''}, true),
-                   set_config('arkiv.system', 'off', true),
-                   set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_SIMILARITY)}, true),
-                   set_config('random_page_cost', ${String(RANDOM_PAGE_COST)}, true),
-                   set_config('enable_seqscan', ${usesGinIndex(plan) ? 'off' : 'on'}, true),
-                   set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`,
-      );
-      if (plan.typo) plan = { ...plan, typoIds: await checkTypos(tx, plan) };
-      const [match] = await queryRows<{ facets: unknown; page: unknown; total_exact: boolean }>(tx, matchStatement(plan));
-      const ids = parseJson<Array<{ id: string }>>(match?.page)
-        .slice(0, query.limit)
-        .map((p) => p.id);
-      if (ids.length === 0) return { match, rows: [] };
-      // From here on row-level security applies, as for any request (see archive/tenancy.ts).
-      await tx.execute(sql`select set_config('role', 'arkiv_app', true)`);
-      return { match, rows: await queryRows<HitRow>(tx, pageStatement(plan, ids)) };
-    });
+    const { scope, query } = asked;
+    const { readDb } = this.options;
+    const match = readDb
+      ? await matchOn(readDb, asked)
+      : await this.db.transaction(async (tx) => {
+          await tx.execute(
+            sql`select ${sql.join(
+              Object.entries(SEARCH_SESSION_SETTINGS).map(([name, value]) => sql`set_config(${name}, ${value}, true)`),
+              sql`, `,
+            )}, set_config('transaction_read_only', 'on', true)`,
+          );
+          return matchOn(tx, asked);
+        });
+    const plan = asked;
     const facets = parseJson<Array<{ facet: string; value: string | null; n: number }>>(match?.facets);
     const page = parseJson<Array<{ id: string; sortKey: number }>>(match?.page);
+    const rows = parseJson<HitRow[]>(match?.rows);
+    for (const row of rows) assertInScope(row, scope);
     const shown = page.slice(0, query.limit);
-    // A row the wall refused (or one removed since the match) is simply not shown.
+    // A row removed between the match and the read (none within one statement) is simply not shown.
     const byId = new Map(rows.map((r) => [r.id, r]));
     const hits = shown.flatMap((p) => {
       const row = byId.get(p.id);
@@ -180,6 +183,30 @@ export class PostgresSearchIndex implements SearchIndex {
       nextCursor: page.length > query.limit && last ? encodeCursor({ sortKey: Number(last.sortKey), id: last.id }) : null,
     };
   }
+}
+
+/** The second wall: every row shown must be inside the scope the statement was built from. */
+function assertInScope(row: HitRow, scope: SearchScope): void {
+  const inScope =
+    row.org_id === scope.orgId &&
+    (!scope.customerId || row.customer_id === scope.customerId) &&
+    (!(scope.customerId || scope.publishedOnly) || row.published) &&
+    (!scope.orderId || row.order_id === scope.orderId);
+  if (!inScope) throw new AppError('internal_error', 'a search returned an entry outside its scope');
+}
+
+/** The typo pass when asked for, then the statement. */
+async function matchOn(db: Db, asked: Plan): Promise<MatchRow | undefined> {
+  const plan = asked.typo ? { ...asked, typoIds: await checkTypos(db, asked) } : asked;
+  const [row] = await queryRows<MatchRow>(db, matchStatement(plan));
+  return row;
+}
+
+interface MatchRow {
+  facets: unknown;
+  page: unknown;
+  rows: unknown;
+  total_exact: boolean;
 }
 
 /**

@@ -14,20 +14,24 @@ export interface QueryTerms {
   rest: string | null;
   /** Lower-cased plain words, for snippets and matched fields. */
   words: string[];
+  /** Whether a word is excluded (`-draft`): then a phrase cannot be loosened into its words. */
+  negated: boolean;
 }
 
 const IDENTIFIER = /^(?=.*\d)[\p{L}\p{N}][\p{L}\p{N}./\-_]{2,}$/u;
 
 export function readQuery(q: string | undefined): QueryTerms {
   const text = q?.trim() ?? '';
-  if (!/[\p{L}\p{N}]/u.test(text)) return { text: null, identifiers: [], rest: null, words: [] };
+  if (!/[\p{L}\p{N}]/u.test(text)) return { text: null, identifiers: [], rest: null, words: [], negated: false };
   const raw = text.split(/\s+/);
   const identifiers: string[] = [];
   const rest: string[] = [];
   const words: string[] = [];
+  let anyNegated = false;
   for (const token of raw) {
     const bare = token.replace(/^["'(]+|["'),;:]+$/g, '');
     const negated = token.startsWith('-');
+    anyNegated ||= negated;
     if (!negated && bare.toLowerCase() !== 'or' && bare) words.push(bare.toLowerCase());
     if (!negated && IDENTIFIER.test(bare) && !token.includes('"')) identifiers.push(bare.toUpperCase());
     else rest.push(token);
@@ -38,6 +42,7 @@ export function readQuery(q: string | undefined): QueryTerms {
     identifiers: [...new Set(identifiers)],
     rest: /[\p{L}\p{N}]/u.test(restText) ? restText : null,
     words: [...new Set(words)],
+    negated: anyNegated,
   };
 }
 

@@ -7,6 +7,7 @@ import type { ArchiveDeps } from '../archive/deps.js';
 import type { BlobStore } from '../archive/ports/blob-store.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { createSearchEngine, type SearchEngine } from '../search/create-search-index.js';
+import { SEARCH_SESSION_SETTINGS } from '../search/postgres-search.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -47,6 +48,9 @@ export async function createRuntime(config: Config, options: { migrate?: boolean
         meiliSearchApiKeyUid: config.MEILI_SEARCH_API_KEY_UID,
       },
       database.db,
+      config.ARKIV_SEARCH === 'postgres'
+        ? database.readPool('search', SEARCH_SESSION_SETTINGS, Math.max(2, Math.ceil(config.DATABASE_POOL_SIZE / 2)))
+        : null,
     );
     await search.index.prepare();
     return {

@@ -26,36 +26,19 @@ export const HIGHLIGHT_PRE = '\uE000';
 export const HIGHLIGHT_POST = '\uE001';
 const highlightTags = /[\uE000\uE001]/g;
 
-export interface MeiliDocument {
+/**
+ * An index entry as Meilisearch stores it: the port's document with the optional fields made
+ * explicit, the issue date as a number (range filters and sorting), and the identifier grams
+ * that stand in for infix search.
+ */
+export interface MeiliDocument extends Omit<SearchDocument, 'issueDate' | 'product' | 'manufacturer' | 'exportControlled'> {
   id: string;
-  key: string;
-  orgId: string;
-  customerId: string | null;
-  orderId: string | null;
-  documentId: string | null;
-  revisionNo: number | null;
-  artifactId: string;
-  extractionId: string | null;
-  published: boolean;
-  superseded: boolean;
   exportControlled: boolean;
-  docClass: string | null;
-  certType: string | null;
-  title: string | null;
   product: string | null;
   manufacturer: string | null;
-  documentNumber: string | null;
-  poNumber: string | null;
-  grade: string | null;
-  gradeFamily: string | null;
-  gradeKeys: string[];
-  heatNumbers: string[];
-  tagNumbers: string[];
-  materialStandards: string[];
   /** Midnight UTC of the issue date in Unix seconds: numeric, so range filters and sorting work. */
   issueDate: number | null;
   issueYear: number | null;
-  body: string;
   identifierSuffixes: string[];
   heatGrams: string[];
   poGrams: string[];

@@ -13,6 +13,7 @@ import {
   HIGHLIGHT_PRE,
   hasHighlight,
   highlightToHtml,
+  type MeiliDocument,
   meiliId,
   normalizeIdentifier,
   secondsToDate,
@@ -34,24 +35,28 @@ export interface MeilisearchIndexOptions extends MeiliClientOptions {
 /** Words around the match in a snippet (Meilisearch's cropLength counts words). */
 const SNIPPET_WORDS = 30;
 
-interface MeiliHit {
-  key: string;
-  documentId: string | null;
-  revisionNo: number | null;
-  artifactId: string;
-  customerId: string | null;
-  orderId: string | null;
-  title: string | null;
-  docClass: string | null;
-  certType: string | null;
-  documentNumber: string | null;
-  poNumber: string | null;
-  grade: string | null;
-  heatNumbers: string[];
+/** A hit as Meilisearch returns it: the stored document's fields asked for, and its match data. */
+interface MeiliHit
+  extends Pick<
+    MeiliDocument,
+    | 'key'
+    | 'documentId'
+    | 'revisionNo'
+    | 'artifactId'
+    | 'customerId'
+    | 'orderId'
+    | 'title'
+    | 'docClass'
+    | 'certType'
+    | 'documentNumber'
+    | 'poNumber'
+    | 'grade'
+    | 'heatNumbers'
+    | 'issueDate'
+    | 'published'
+    | 'superseded'
+  > {
   tagNumbers?: string[];
-  issueDate: number | null;
-  published: boolean;
-  superseded: boolean;
   _formatted?: Record<string, unknown>;
   _matchesPosition?: Record<string, unknown>;
   _rankingScore?: number;

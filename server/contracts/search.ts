@@ -63,7 +63,8 @@ export const SearchResultSchema = z
     }),
     total: z.number().int(),
     totalExact: z.boolean().openapi({
-      description: 'false: a very broad query; total and facet counts are lower bounds, counted over the best-ranked matches',
+      description:
+        'false: a broad query (more than 250 matches); total and facet counts are lower bounds, counted over its newest 250 matches, ranked among themselves',
     }),
     nextCursor: z.string().nullable(),
   })

@@ -22,7 +22,7 @@ import { openDatabase } from '../../archive/adapters/database.js';
 import { type Db, queryRows } from '../../archive/db.js';
 import { gradeInfo } from '../../search/grades.js';
 import type { SearchDocument, SearchIndex, SearchQuery, SearchScope } from '../../search/port.js';
-import { PostgresSearchIndex } from '../../search/postgres-search.js';
+import { PostgresSearchIndex, SEARCH_SESSION_SETTINGS } from '../../search/postgres-search.js';
 
 const DOCS = Number(process.env.SEARCH_BENCH_DOCS ?? 100_000);
 const BATCH = 500;
@@ -370,7 +370,8 @@ try {
   const generateSeconds = (performance.now() - started) / 1000;
   const bodyWords = docs.reduce((n, d) => n + d.body.split(' ').length, 0) / docs.length;
 
-  const index: SearchIndex = new PostgresSearchIndex(db);
+  // As in the server: searches run on the search pool (sessions started with the search settings).
+  const index: SearchIndex = new PostgresSearchIndex(db, { readDb: database.readPool('search', SEARCH_SESSION_SETTINGS, CLIENTS) });
   await index.prepare();
   started = performance.now();
   for (let i = 0; i < docs.length; i += BATCH) await index.upsert(docs.slice(i, i + BATCH));

@@ -1,7 +1,8 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../archive/db.js';
 import { auditEntries } from '../../archive/schema.js';
-import { PostgresSearchIndex } from '../../search/postgres-search.js';
+import { PostgresSearchIndex, SEARCH_SESSION_SETTINGS } from '../../search/postgres-search.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { runJobsUntilIdle } from '../support/jobs.js';
 import { tiers } from '../support/tiers.js';
@@ -177,6 +178,39 @@ describe.each(tiers)('search API ($name tier)', (tier) => {
     expect(capped.facets.year).toEqual([{ value: '2024', count: 2 }]);
   });
 
+  it('matches phrases on word positions, and a negated phrase only where the words are adjacent', async () => {
+    expect(keys(await staff.search({ q: '"duplex stainless steel"' }))).toEqual([`rev:${ids.duplex}:1`]);
+    expect((await staff.search({ q: '"stainless duplex"' })).total).toBe(0);
+    // "steel pipe, pickled": steel and pickled are both there but apart, so excluding the phrase keeps it.
+    const stainless = keys(await staff.search({ q: 'stainless' }));
+    expect(stainless.length).toBeGreaterThan(1);
+    expect(keys(await staff.search({ q: 'stainless -"steel pickled"' }))).toEqual(stainless);
+    expect(keys(await staff.search({ q: 'stainless -"pipe pickled"' }))).toEqual(
+      stainless.filter((k: string) => k !== `rev:${ids.pipe316}:1`),
+    );
+  });
+
+  it('ranks a broad text query over its newest matches, whichever step finds them', async () => {
+    const scope = { orgId: a.orgId, customerId: null, publishedOnly: false, exportCleared: false };
+    const all = await staff.search({ q: 'stainless' });
+    const newest = all.hits
+      .map((h: Json) => h.issueDate as string)
+      .sort()
+      .reverse();
+    // A cap of one: the first walk (four entries) fills it; a cap of two and three: the walks or the indexes.
+    for (const matchCap of [1, 2, 3]) {
+      const capped = await new PostgresSearchIndex(t.deps.db, { matchCap }).search(scope, { q: 'stainless', limit: 20 });
+      expect(capped.total).toBe(Math.min(matchCap, all.total));
+      expect(capped.totalExact).toBe(all.total <= matchCap);
+      expect(
+        capped.hits
+          .map((h) => h.issueDate)
+          .sort()
+          .reverse(),
+      ).toEqual(newest.slice(0, matchCap));
+    }
+  });
+
   it('finds a grade by any of its equivalent names', async () => {
     // The duplex certificate printed "UNS S31803", the draft "F51", the loose one "1.4462".
     for (const grade of ['F51', 'S31803', '1.4462', '2205', '22Cr duplex', 'ASTM A182 F51']) {
@@ -244,5 +278,25 @@ describe.each(tiers)('search API ($name tier)', (tier) => {
     expect(entry?.actorType).toBe('customer');
     const details = JSON.parse(entry?.details ?? '{}');
     expect(details).toMatchObject({ query: { q: 'duplex', heat: '4A22' }, total: 1, hits: [`rev:${ids.duplex}:1`] });
+  });
+
+  it('searches PostgreSQL on a pool of read-only sessions started with the search settings', async () => {
+    const pool = t.database.readPool('search-test', SEARCH_SESSION_SETTINGS, 1);
+    if (tier.name === 'embedded') {
+      expect(pool).toBeNull();
+      return;
+    }
+    if (!pool) throw new Error('PostgreSQL gives a search pool');
+    const [row] = await queryRows<{ seqscan: string; cache: string }>(
+      pool,
+      sql`select current_setting('enable_seqscan') as seqscan, current_setting('plan_cache_mode') as cache`,
+    );
+    expect(row).toEqual({ seqscan: 'off', cache: 'force_custom_plan' });
+    await expect(pool.execute(sql`delete from search_entries`)).rejects.toMatchObject({ cause: { code: '25006' } }); // read_only_sql_transaction
+    const hits = await new PostgresSearchIndex(t.deps.db, { readDb: pool }).search(
+      { orgId: a.orgId, customerId: null, publishedOnly: false, exportCleared: false },
+      { q: '4A2231', limit: 20 },
+    );
+    expect(hits.hits.map((h) => h.key)).toEqual([`rev:${ids.duplex}:1`]);
   });
 });

@@ -1,5 +1,6 @@
 import { bootstrap } from '../../archive/tokens/bootstrap.js';
 import { systemClock } from '../../core/clock.js';
+import { PostgresSearchIndex, SEARCH_SESSION_SETTINGS } from '../../search/postgres-search.js';
 import { type AppDeps, createApp } from '../../server/app.js';
 import { createLogger } from '../../server/logger.js';
 import { createMetrics } from '../../server/metrics.js';
@@ -21,9 +22,13 @@ export async function makeTestApp(
 ): Promise<TestApp> {
   const archive = await makeTestArchive(tier);
   const uploads: UploadTracker = { begin() {}, end() {}, inFlight: 0 };
+  // As in production: on PostgreSQL searches run on their own pool of preset sessions (on PGlite,
+  // in a transaction with the same settings).
+  const readDb = archive.database.readPool('search', SEARCH_SESSION_SETTINGS, 2);
   const app = createApp({
     archive: archive.deps,
     database: archive.database,
+    search: new PostgresSearchIndex(archive.deps.db, { readDb }),
     metrics: createMetrics(),
     uploads,
     logger: createLogger({ LOG_LEVEL: 'silent' }),
