@@ -104,8 +104,9 @@ export function typoCandidates(scope: SearchScope, value: string): SQL {
 }
 
 /**
- * The caller's scope, stated explicitly although row-level security enforces it too: a scope
- * is the first condition of every search, so a policy mistake cannot widen what a query sees.
+ * The caller's scope, stated explicitly in every step of a search (which runs as the tables'
+ * owner, see PostgresSearchIndex.run): the first conditions of every statement, built from the
+ * `SearchScope` alone, so no query parameter can widen what a search sees.
  */
 function scopeConditions(scope: SearchScope): SQL[] {
   const where = [sql`e.org_id = ${scope.orgId}::uuid`];

@@ -74,8 +74,9 @@ interface HitRow {
  * The default search index: the `search_entries` table in the application's own database, with a
  * weighted tsvector (A identifiers and grade names, B title, product, manufacturer, C body; the
  * 'simple' configuration, so German, Norwegian and English text and identifiers are never
- * stemmed) and a trigram index over the identifiers. Every statement runs inside the tenant's
- * row-level security as well as with explicit scope predicates.
+ * stemmed) and a trigram index over the identifiers. Writes run inside the tenant's row-level
+ * security; searches state the scope explicitly (RLS would disable the GIN indexes, see `run`) and
+ * check every returned row against it.
  */
 export class PostgresSearchIndex implements SearchIndex {
   readonly kind = 'postgres' as const;
