@@ -5,6 +5,7 @@ import type { Actor } from '../../policies/actor.js';
 import { lockKey } from '../adapters/database.js';
 import { requireArtifactFor } from '../artifacts/find-artifact.js';
 import { appendAudit } from '../audit/append.js';
+import type { Db } from '../db.js';
 import type { ArchiveDeps } from '../deps.js';
 import { SEARCH_INDEX_JOB } from '../jobs/job-kinds.js';
 import { enqueueJob } from '../jobs/queue.js';
@@ -52,30 +53,11 @@ export async function reviewField(deps: Deps, actor: Actor, extractionId: string
     throw new AppError('validation_failed', `value: not a valid ${input.field}`);
   }
   return inTenant(deps.db, actor, async (tx) => {
-    await lockKey(tx, extractionLock(actor.orgId, artifact.id));
-    const current = await currentExtraction(tx, actor.orgId, artifact.id);
-    if (!current || current.id !== extractionId) throw new AppError('conflict', 'this extraction has been superseded by a newer one');
+    const { current, before } = await lockCurrentExtraction(tx, actor, artifact.id, extractionId);
     // On a failed extraction (no result) a correction is how a controller enters a field by hand.
-    const before = await reviewsOf(tx, current.id);
     const shown = effectiveFields(current.result as StoredResult | null, before)[input.field];
     const value = input.action === 'correct' ? input.value : (shown ?? null);
-    // Strictly after the previous review, so "the last correction wins" never depends on a tie.
-    const last = before.at(-1)?.createdAt.getTime() ?? 0;
-    const createdAt = new Date(Math.max(deps.clock.now().getTime(), last + 1));
-    const [review] = await tx
-      .insert(fieldReviews)
-      .values({
-        id: newId(),
-        orgId: actor.orgId,
-        extractionId,
-        field: input.field,
-        action: input.action,
-        value,
-        reviewer: actor.userId,
-        createdAt,
-      })
-      .returning();
-    const reviews = review ? [...before, review] : before;
+    const reviews = await appendReview(tx, deps, actor, before, { extractionId, field: input.field, action: input.action, value });
     await rebuildProjection(tx, current, reviews);
     await enqueueJob(tx, { kind: SEARCH_INDEX_JOB, orgId: actor.orgId, payload: { artifactId: artifact.id } });
     await appendAudit(tx, deps.clock, actor, {
@@ -86,6 +68,42 @@ export async function reviewField(deps: Deps, actor: Actor, extractionId: string
     });
     return { artifactSha256: found.sha256, extraction: extractionView(current, reviews, autoAccept, actor) };
   });
+}
+
+/**
+ * The artifact's current extraction and its reviews, under the extraction lock; a conflict when
+ * `extractionId` is no longer the current one (a superseded reading no longer speaks for the document).
+ */
+export async function lockCurrentExtraction(tx: Db, actor: Actor, artifactId: string, extractionId: string) {
+  await lockKey(tx, extractionLock(actor.orgId, artifactId));
+  const current = await currentExtraction(tx, actor.orgId, artifactId);
+  if (!current || current.id !== extractionId) throw new AppError('conflict', 'this extraction has been superseded by a newer one');
+  return { current, before: await reviewsOf(tx, current.id) };
+}
+
+/**
+ * Appends one review by `actor`, strictly after the previous one (so "the last review wins" never
+ * depends on a tie); returns all reviews, the new one last.
+ */
+export async function appendReview(
+  tx: Db,
+  deps: Pick<Deps, 'clock'>,
+  actor: Actor,
+  before: ReviewRow[],
+  review: { extractionId: string; field: string; action: string; value: unknown },
+): Promise<ReviewRow[]> {
+  const last = before.at(-1)?.createdAt.getTime() ?? 0;
+  const [row] = await tx
+    .insert(fieldReviews)
+    .values({
+      id: newId(),
+      orgId: actor.orgId,
+      ...review,
+      reviewer: actor.userId,
+      createdAt: new Date(Math.max(deps.clock.now().getTime(), last + 1)),
+    })
+    .returning();
+  return row ? [...before, row] : before;
 }
 
 /** The extraction a controller means to review, with its artifact (404 when out of scope). */

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueReextraction } from '../../archive/extraction/reextract.js';
 import { storeExtraction } from '../../archive/extraction/store-extraction.js';
-import { artifacts, certificateRecords, extractions, fieldReviews, heatNumbers, jobs } from '../../archive/schema.js';
+import { certificateRecords, extractions, fieldReviews, heatNumbers, jobs } from '../../archive/schema.js';
 import { AUTO_ACCEPT_CONFIDENCE, EXTRACTOR_VERSION } from '../../extract/index.js';
 import { systemActor } from '../../policies/actor.js';
 import { closeExtractionPool } from '../../server/jobs/extract-job.js';
@@ -14,12 +13,13 @@ import { Rng } from '../fixtures/extraction/random.js';
 import type { Generated } from '../fixtures/extraction/truth.js';
 import { pyhanko } from '../signing/support/fixtures.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import { artifactIdOf, extractionsOf as extractionsOfArtifact } from '../support/extraction-db.js';
+import { sha256Hex } from '../support/http.js';
 import { runJobsUntilIdle } from '../support/jobs.js';
 import { tiers } from '../support/tiers.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
 type Json = any;
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const generate = (layout: string, seed: number) => (LAYOUTS[layout] as (r: Rng, n: string) => Promise<Generated>)(new Rng(seed), layout);
 
 describe.each(tiers)('extraction in the archive ($name tier)', (tier) => {
@@ -40,18 +40,8 @@ describe.each(tiers)('extraction in the archive ($name tier)', (tier) => {
   };
   const review = (id: string | undefined, body: unknown) =>
     api(`/api/v1/extractions/${id}/reviews`, { method: 'POST', body: JSON.stringify(body) });
-  const artifactId = async (sha256: string) =>
-    (
-      await t.deps.db
-        .select()
-        .from(artifacts)
-        .where(and(eq(artifacts.orgId, org.orgId), eq(artifacts.sha256, sha256)))
-    )[0]?.id as string;
-  const extractionsOf = async (sha256: string) =>
-    t.deps.db
-      .select()
-      .from(extractions)
-      .where(eq(extractions.artifactId, await artifactId(sha256)));
+  const artifactId = (sha256: string) => artifactIdOf(t.deps.db, org.orgId, sha256);
+  const extractionsOf = (sha256: string) => extractionsOfArtifact(t.deps.db, org.orgId, sha256);
 
   beforeAll(async () => {
     t = await makeTestApp(tier);
@@ -74,7 +64,7 @@ describe.each(tiers)('extraction in the archive ($name tier)', (tier) => {
   });
 
   it('stores the extraction with its extractor version and promotes heat numbers and typed columns', async () => {
-    const [row] = await extractionsOf(sha(stockist.bytes));
+    const [row] = await extractionsOf(sha256Hex(stockist.bytes));
     expect(row?.extractorVersion).toBe(EXTRACTOR_VERSION);
     expect(row?.error).toBeNull();
     const fields = (row?.result as { fields: Record<string, unknown> } | undefined)?.fields ?? {};
@@ -102,14 +92,14 @@ describe.each(tiers)('extraction in the archive ($name tier)', (tier) => {
       product: fields.product,
       materialStandards: fields.materialStandards,
     });
-    const view = await api(`/api/v1/artifacts/${sha(stockist.bytes)}/extraction`);
+    const view = await api(`/api/v1/artifacts/${sha256Hex(stockist.bytes)}/extraction`);
     expect(view.status).toBe(200);
     expect(view.body.extraction.extractorVersion).toBe(EXTRACTOR_VERSION);
     expect(view.body.extraction.effectiveFields.heatNumbers).toEqual(truth.heatNumbers);
   });
 
   it('queues low-confidence documents for review; a correction is a new row, the extraction never changes', async () => {
-    const target = sha(bilingual.bytes);
+    const target = sha256Hex(bilingual.bytes);
     const [before] = await extractionsOf(target);
     const result = before?.result as { fieldConfidence: Record<string, number>; fields: Record<string, unknown> };
     const low = Object.keys(result.fields).filter((f) => (result.fieldConfidence[f] ?? 0) < AUTO_ACCEPT_CONFIDENCE);
@@ -157,7 +147,7 @@ describe.each(tiers)('extraction in the archive ($name tier)', (tier) => {
   });
 
   it('re-extraction queues only artifacts read by an older extractor version, or all with --all', async () => {
-    const old = await artifactId(sha(stockist.bytes));
+    const old = await artifactId(sha256Hex(stockist.bytes));
     // As if the stockist certificate had last been read by an earlier extractor.
     await storeExtraction(t.deps, systemActor(org.orgId), {
       artifactId: old,
@@ -176,9 +166,9 @@ describe.each(tiers)('extraction in the archive ($name tier)', (tier) => {
     expect(await queued()).toEqual([old]);
     expect((await enqueueReextraction(t.deps, { extractorVersion: EXTRACTOR_VERSION })).enqueued).toBe(0);
     expect((await enqueueReextraction(t.deps, { extractorVersion: EXTRACTOR_VERSION, all: true })).enqueued).toBe(1);
-    expect((await queued()).sort()).toEqual([old, await artifactId(sha(bilingual.bytes))].sort());
+    expect((await queued()).sort()).toEqual([old, await artifactId(sha256Hex(bilingual.bytes))].sort());
     await runJobsUntilIdle(t);
-    const view = await api(`/api/v1/artifacts/${sha(stockist.bytes)}/extraction`);
+    const view = await api(`/api/v1/artifacts/${sha256Hex(stockist.bytes)}/extraction`);
     expect(view.body.extraction.extractorVersion).toBe(EXTRACTOR_VERSION);
     expect(view.body.extraction.effectiveFields.heatNumbers).toEqual(stockist.truth.fields.heatNumbers);
   }, 120_000);
@@ -186,13 +176,13 @@ describe.each(tiers)('extraction in the archive ($name tier)', (tier) => {
   it('stores a signed PDF byte for byte and records an unreadable PDF as a failed extraction, not a failing job', async () => {
     const signed = await readFile(join(pyhanko, 'signed/testing-ca/pades-lta-dss-indirect-arrs-test.pdf'));
     const encrypted = await readFile(join(pyhanko, 'encrypted/minimal-pubkey-aes256.pdf'));
-    expect(await upload(signed)).toBe(sha(signed));
+    expect(await upload(signed)).toBe(sha256Hex(signed));
     await upload(encrypted);
     await runJobsUntilIdle(t);
-    const res = await t.call(org.token, `/api/v1/artifacts/${sha(signed)}`);
-    expect(sha(new Uint8Array(await res.arrayBuffer()))).toBe(sha(signed));
-    expect(await extractionsOf(sha(signed))).toHaveLength(1);
-    const [failed] = await extractionsOf(sha(encrypted));
+    const res = await t.call(org.token, `/api/v1/artifacts/${sha256Hex(signed)}`);
+    expect(sha256Hex(new Uint8Array(await res.arrayBuffer()))).toBe(sha256Hex(signed));
+    expect(await extractionsOf(sha256Hex(signed))).toHaveLength(1);
+    const [failed] = await extractionsOf(sha256Hex(encrypted));
     expect(failed?.error).toMatchObject({ code: 'pdf_encrypted' });
     expect(await t.deps.db.select().from(jobs).where(eq(jobs.status, 'failed'))).toEqual([]);
   }, 120_000);

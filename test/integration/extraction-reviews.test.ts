@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
@@ -6,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredResult } from '../../archive/extraction/fields.js';
 import { enqueueReextraction } from '../../archive/extraction/reextract.js';
 import { storeExtraction } from '../../archive/extraction/store-extraction.js';
-import { artifacts, auditEntries, certificateRecords, extractions, fieldReviews, heatNumbers } from '../../archive/schema.js';
+import { auditEntries, certificateRecords, fieldReviews, heatNumbers } from '../../archive/schema.js';
 import { EXTRACTOR_VERSION } from '../../extract/index.js';
 import { systemActor } from '../../policies/actor.js';
 import { closeExtractionPool } from '../../server/jobs/extract-job.js';
@@ -15,12 +14,13 @@ import { Rng } from '../fixtures/extraction/random.js';
 import type { Generated } from '../fixtures/extraction/truth.js';
 import { pyhanko } from '../signing/support/fixtures.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import { artifactIdOf, extractionsOf as extractionsOfArtifact } from '../support/extraction-db.js';
+import { sha256Hex } from '../support/http.js';
 import { runJobsUntilIdle } from '../support/jobs.js';
 import { tiers } from '../support/tiers.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
 type Json = any;
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe.each(tiers)('reviews across re-extraction, failed extractions in the review queue ($name tier)', (tier) => {
   let t: TestApp;
@@ -43,19 +43,8 @@ describe.each(tiers)('reviews across re-extraction, failed extractions in the re
   const review = (id: string, body: unknown) => post(`/api/v1/extractions/${id}/reviews`, body);
   const queueItem = async (sha256: string) =>
     ((await api('/api/v1/review-queue?limit=100')).body.items as Json[]).find((i) => i.artifactSha256 === sha256);
-  const artifactId = async (sha256: string) =>
-    (
-      await t.deps.db
-        .select({ id: artifacts.id })
-        .from(artifacts)
-        .where(and(eq(artifacts.orgId, org.orgId), eq(artifacts.sha256, sha256)))
-    )[0]?.id as string;
-  const extractionsOf = async (sha256: string) =>
-    t.deps.db
-      .select()
-      .from(extractions)
-      .where(eq(extractions.artifactId, await artifactId(sha256)))
-      .orderBy(asc(extractions.createdAt), asc(extractions.id));
+  const artifactId = (sha256: string) => artifactIdOf(t.deps.db, org.orgId, sha256);
+  const extractionsOf = (sha256: string) => extractionsOfArtifact(t.deps.db, org.orgId, sha256);
   const reviewsOn = (extractionId: string) =>
     t.deps.db
       .select()
@@ -110,7 +99,7 @@ describe.each(tiers)('reviews across re-extraction, failed extractions in the re
   });
 
   it('keeps the plain text of an uploaded text PDF on its extraction row, out of the result', async () => {
-    const [row] = await extractionsOf(sha(cert.bytes));
+    const [row] = await extractionsOf(sha256Hex(cert.bytes));
     const result = row?.result as StoredResult & { pages: number };
     expect(row?.text).toContain(result.fields.documentNumber as string);
     expect(row?.text).toContain((result.fields.heatNumbers as string[])[0]);
@@ -119,7 +108,7 @@ describe.each(tiers)('reviews across re-extraction, failed extractions in the re
   });
 
   it('carries reviews over to a re-extraction; a reading that now differs from a settled value goes back to the queue', async () => {
-    const target = sha(cert.bytes);
+    const target = sha256Hex(cert.bytes);
     const [first] = await extractionsOf(target);
     const machine = (first?.result as StoredResult | undefined)?.fields ?? {};
     for (const f of ['poNumber', 'grade', 'documentNumber']) expect(machine[f], f).toBeDefined();
@@ -187,7 +176,7 @@ describe.each(tiers)('reviews across re-extraction, failed extractions in the re
   }, 180_000);
 
   it('lists a failed extraction as its own kind; a controller enters fields by hand and dismisses it', async () => {
-    const target = sha(malformed);
+    const target = sha256Hex(malformed);
     const failed = (await extractionsOf(target)).at(-1);
     expect(failed?.result).toBeNull();
     expect(failed?.text).toBeNull();
@@ -198,7 +187,7 @@ describe.each(tiers)('reviews across re-extraction, failed extractions in the re
       error: { code: 'pdf_malformed', message: expect.stringContaining('circular') },
       pendingFields: [],
     });
-    const empty = await queueItem(sha(blank));
+    const empty = await queueItem(sha256Hex(blank));
     expect(empty).toMatchObject({ kind: 'failed', error: { code: 'no_text' } });
 
     const id = failed?.id as string;
@@ -214,7 +203,7 @@ describe.each(tiers)('reviews across re-extraction, failed extractions in the re
     expect(heats).toHaveLength(1);
     // Entering fields does not close it; dismissing does (and only a failed extraction can be).
     expect((await queueItem(target))?.kind).toBe('failed');
-    const reading = (await extractionsOf(sha(cert.bytes))).at(-1)?.id as string;
+    const reading = (await extractionsOf(sha256Hex(cert.bytes))).at(-1)?.id as string;
     expect((await post(`/api/v1/extractions/${reading}/dismissal`, { reason: 'x' })).status).toBe(409);
     expect((await post(`/api/v1/extractions/${id}/dismissal`, { reason: '' })).status).toBe(400);
     const dismissed = await post(`/api/v1/extractions/${id}/dismissal`, { reason: 'fields entered from the paper copy' });
@@ -243,6 +232,6 @@ describe.each(tiers)('reviews across re-extraction, failed extractions in the re
     expect(await queueItem(target)).toBeUndefined();
     expect(await record(target)).toMatchObject({ extractionId: again?.id, poNumber: 'PO-BY-HAND' });
     // The document that was never dismissed is still waiting.
-    expect((await queueItem(sha(blank)))?.kind).toBe('failed');
+    expect((await queueItem(sha256Hex(blank)))?.kind).toBe('failed');
   }, 180_000);
 });

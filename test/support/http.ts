@@ -4,4 +4,4 @@ import { createHash } from 'node:crypto';
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
 export const json = (r: Response): Promise<any> => r.json();
 
-export const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
