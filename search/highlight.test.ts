@@ -1,13 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { headlineHtml, identifierMatches, markIdentifier, START_MARK, STOP_MARK, stripControl } from './highlight.js';
+import { excerptHtml, identifierMatches, markIdentifier, stripControl } from './highlight.js';
 import { decodeCursor, encodeCursor, infixPattern, readQuery } from './query-terms.js';
 
 describe('snippets', () => {
   it('escape everything but our own marks', () => {
-    const raw = `<img src=x onerror=alert(1)> ${START_MARK}duplex${STOP_MARK} & "more"`;
-    expect(headlineHtml(raw)).toBe('&lt;img src=x onerror=alert(1)&gt; <mark>duplex</mark> &amp; &quot;more&quot;');
-    expect(headlineHtml('no match here')).toBeNull();
-    expect(stripControl(`a${START_MARK}b`)).toBe('a b');
+    const raw = `<img src=x onerror=alert(1)> Duplex & "more"`;
+    expect(excerptHtml(raw, ['duplex'], { before: false, after: false })).toBe(
+      '&lt;img src=x onerror=alert(1)&gt; <mark>Duplex</mark> &amp; &quot;more&quot;',
+    );
+    expect(excerptHtml('no match here', ['duplex'], { before: false, after: false })).toBeNull();
+    expect(stripControl('a\u0002b')).toBe('a b');
+  });
+
+  it('mark whole words as the simple configuration splits them, around the first match', () => {
+    const words = Array.from({ length: 80 }, (_, i) => `w${i}`);
+    words[40] = 'NORSOK';
+    words[41] = 'M-650,';
+    const excerpt = `xx${words.join(' ')} tail`;
+    const html = excerptHtml(excerpt, ['norsok', 'm-650'], { before: true, after: true }) ?? '';
+    expect(html.startsWith('w32 ')).toBe(true); // eight words before the first match
+    expect(html).toContain('<mark>NORSOK</mark> <mark>M</mark>-<mark>650</mark>,');
+    expect(html.endsWith(' w60')).toBe(true); // thirty words in all (M and 650 are two)
+    expect(excerptHtml('exampled example', ['example'], { before: false, after: false })).toBe('exampled <mark>example</mark>');
+    // A window cut inside a word drops the fragment.
+    expect(excerptHtml('plex duplex steel', ['plex'], { before: true, after: false })).toBeNull();
   });
 
   it('mark the matched part of an identifier', () => {

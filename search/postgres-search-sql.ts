@@ -1,11 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { gradeInfo } from './grades.js';
-import { compactIdentifier, START_MARK, STOP_MARK } from './highlight.js';
+import { compactIdentifier } from './highlight.js';
 import type { SearchQuery, SearchScope } from './port.js';
 import { type Cursor, infixPattern, type QueryTerms } from './query-terms.js';
 
-/** Buckets per facet: enough to choose from, never the whole organization's customer list. */
-export const FACET_BUCKETS = 20;
 /**
  * Word similarity from which an identifier is a typo candidate. One substituted character in a
  * 6-character heat number leaves 4 of its 10 trigrams shared (0.4), so the trigram index only
@@ -29,6 +27,8 @@ export interface Plan {
   cursor: Cursor | null;
   /** Matches ranked, counted and paged at most (see `DEFAULT_MATCH_CAP`). */
   matchCap: number;
+  /** On a PostgreSQL search session: keep its memory between searches (see `WARM_SESSION`). */
+  warmSession?: boolean;
 }
 
 /**
@@ -91,7 +91,7 @@ function identifierInfix(field: IdentifierField, value: string): SQL {
 
 /** An identifier without separators, in SQL (as `compactIdentifier`). */
 const compactSql = (value: SQL) => sql`regexp_replace(${value}, '[^[:alnum:] ]', '', 'g')`;
-/** The expression of the `search_entries_identifiers_compact` index (migration 0010): keep them equal. */
+/** The expression of the `search_entries_identifiers_scoped` index (migration 0012): keep them equal. */
 const COMPACT_IDENTIFIERS = compactSql(sql`e.identifiers`);
 
 /** Entries in scope with an identifier that shares enough trigrams with `value`, closest first. */
@@ -151,20 +151,34 @@ const tsQuery = (text: string) => sql`websearch_to_tsquery('simple', ${text})`;
  * under a negation cannot be loosened (excluding "a b" is not excluding a and b): such a query
  * tests the tsvector alone.
  */
-function fullText(plan: Plan, text: string): SQL {
+function fullText(plan: Plan, text: string, walking = false): SQL {
   const query = tsQuery(text);
-  if (plan.terms.negated) return sql`e.tsv @@ ${query}`;
+  const positional = walking ? onEntry(sql`e.tsv @@ ${query}`) : sql`e.tsv @@ ${query}`;
+  if (plan.terms.negated) return positional;
   const loosened = sql`regexp_replace(${query}::text, '<[0-9]*->|<[0-9]+>', '&', 'g')::tsquery`;
-  return sql`(e.words @@ ${loosened} and (${loosened} = ${query} or e.tsv @@ ${query}))`;
+  return sql`(e.words @@ ${loosened} and (${loosened} = ${query} or ${positional}))`;
 }
 
-/** Full text, or every identifier-like word in the identifiers (and the other words in the text). */
-function textCondition(plan: Plan): SQL | null {
+/**
+ * A condition on the `search_entries` row of the `search_words` row `e` a walk is testing (its
+ * positional tsvector, its identifiers): read only for the few walked entries whose words match.
+ */
+const onEntry = (condition: SQL) => sql`exists (select 1 from (select * from search_entries where id = e.id) e where ${condition})`;
+
+/**
+ * Full text, or every identifier-like word in the identifiers (and the other words in the text).
+ * Walking `search_words`, the identifiers are read from the entry itself, after its words matched.
+ */
+function textCondition(plan: Plan, walking = false): SQL | null {
   const { terms } = plan;
   if (!terms.text) return null;
-  const text = fullText(plan, terms.text);
+  const text = fullText(plan, terms.text, walking);
   if (terms.identifiers.length === 0) return text;
   const ids = terms.identifiers.map((id) => identifierMatch(plan, 'any', id));
+  if (walking) {
+    const identified = onEntry(sql.join(ids, sql` and `));
+    return sql`(${text} or ${terms.rest ? sql`(${fullText(plan, terms.rest, true)} and ${identified})` : identified})`;
+  }
   if (terms.rest) ids.push(fullText(plan, terms.rest));
   return sql`(${text} or (${sql.join(ids, sql` and `)}))`;
 }
@@ -180,9 +194,10 @@ function queryGradeKeys(terms: QueryTerms): string[] {
 }
 
 /** The conditions that lift a text match above the body: an identifier or the grade (3), the title (2). */
-function relevanceConditions(terms: QueryTerms): { strong: SQL | null; title: SQL | null } {
+function relevanceConditions(terms: QueryTerms, walking: boolean): { strong: SQL | null; title: SQL | null } {
   const strong: SQL[] = [];
-  for (const id of terms.identifiers) strong.push(identifierInfix('any', id));
+  // A walked `search_words` row has no identifiers: its entry's are read (for the cap's rows only).
+  for (const id of terms.identifiers) strong.push(walking ? onEntry(identifierInfix('any', id)) : identifierInfix('any', id));
   const grades = queryGradeKeys(terms);
   if (grades.length) strong.push(sql`e.grade_keys && ${list(grades)}`);
   return {
@@ -199,11 +214,11 @@ function relevanceConditions(terms: QueryTerms): { strong: SQL | null; title: SQ
  * superseded, then the newest issue date (days since 1900; none or earlier: last), then the id
  * (ascending, in the cursor). The same order as `newestFirst` within a relevance class.
  */
-function sortKey({ terms }: Plan): SQL {
+function sortKey({ terms }: Plan, walking: boolean): SQL {
   const days = sql`least(greatest(coalesce(e.issue_date - date '1900-01-01' + 1, 0), 0), 999999)`;
   const current = sql`(case when e.superseded then 0 else 1 end)`;
   if (!terms.text) return sql`(${current} * 1000000 + ${days})::bigint`;
-  const { strong, title } = relevanceConditions(terms);
+  const { strong, title } = relevanceConditions(terms, walking);
   const relevance = sql`(case when ${strong ?? sql`false`} then 3 when ${title ?? sql`false`} then 2 else 1 end)`;
   return sql`((${relevance} * 2 + ${current}) * 1000000 + ${days})::bigint`;
 }
@@ -218,14 +233,19 @@ function newestFirst({ query }: Plan): SQL {
   return query.includeSuperseded ? sql`e.superseded, ${order}` : order;
 }
 
-/** A text window around the first occurrence of the query's longest word, so ts_headline reads ~300 characters, not 200 kB. */
-function headline({ terms }: Plan): SQL {
-  if (!terms.text) return sql`null::text`;
+/**
+ * A window of the body around the first occurrence of the query's longest word (320 characters,
+ * from 100 before it), for the snippet (`excerptHtml`), and where it starts: the body is read
+ * once and no further than needed, and never sent whole.
+ */
+function excerpt({ terms }: Plan): SQL {
+  if (!terms.text) return sql`null::text as excerpt, null::int as excerpt_start`;
   const anchor = [...terms.words].sort((a, b) => b.length - a.length)[0] ?? '';
-  const options = `StartSel="${START_MARK}", StopSel="${STOP_MARK}", MaxWords=30, MinWords=12, MaxFragments=1`;
-  return sql`ts_headline('simple', substr(e.body, greatest(strpos(lower(e.body), ${anchor}) - 100, 1), 320),
-    ${tsQuery(terms.text)}, ${options})`;
+  const start = sql`greatest(strpos(lower(e.body), ${anchor}) - ${EXCERPT_LEAD}, 1)`;
+  return sql`substr(e.body, ${start}, ${EXCERPT_LENGTH}) as excerpt, ${start} as excerpt_start`;
 }
+const EXCERPT_LEAD = 100;
+export const EXCERPT_LENGTH = 320;
 
 /**
  * How a text query finds its newest matches (see `newestTextMatches`): a first walk over the
@@ -245,13 +265,13 @@ const and = (conditions: SQL[]) => sql.join(conditions, sql` and `);
  * PostgreSQL cannot stop a GIN match early in date order, and its estimates for common or
  * correlated words ("impact test": a bitmap of 60,000 entries; "weld neck flange": 2,000
  * estimated, 10,000 real) pick plans that read every match, so the statement decides by what it
- * finds rather than by an estimate. It walks the newest entries in scope (a `search_entries_recent*`
- * btree), testing each one's stripped words and stopping at `cap + 1` matches, over bounded windows
+ * finds rather than by an estimate. It walks the newest entries in scope in `search_words` (a
+ * `search_words_recent*` btree; narrow rows with the words in line), testing each one's words and stopping at `cap + 1` matches, over bounded windows
  * (`WALK`); each further step runs only when the previous ones came up short, gated by one-time
  * filters on their counts; the last step takes all matches through the GIN indexes. Every step
  * yields the same entries, the newest `cap + 1` matches; the sort key is computed for those only.
  */
-function newestTextMatches(plan: Plan, columns: SQL, where: SQL[], text: SQL): SQL {
+function newestTextMatches(plan: Plan, columns: (walking: boolean) => SQL, where: SQL[], text: SQL): SQL {
   const cap = plan.matchCap;
   const take = cap + 1;
   const order = newestFirst(plan);
@@ -260,16 +280,19 @@ function newestTextMatches(plan: Plan, columns: SQL, where: SQL[], text: SQL): S
   // date), or the planner, trusting its estimate, would walk the btree once more, matches apart.
   const unwalkable = sql`${plan.query.includeSuperseded ? sql`e.superseded, ` : sql``}e.issue_date + 0 desc nulls last, e.id`;
   const all = (gate: SQL) =>
-    sql`select ${columns} from (select e.* from search_entries e where ${and([...where, text])} and ${gate} order by ${unwalkable} limit ${take}) e`;
+    sql`select ${columns(false)} from (select e.* from search_entries e where ${and([...where, text])} and ${gate} order by ${unwalkable} limit ${take}) e`;
   // Superseded entries are in no `recent` btree: walking them newest first would sort the scope.
-  // A query of identifiers alone (a heat or PO number, or a piece of one) matches a handful of
-  // entries: walking would test a thousand for nothing.
-  const identifiersOnly = plan.terms.identifiers.length > 0 && !plan.terms.rest;
-  if (plan.query.includeSuperseded || identifiersOnly) return all(sql`true`);
+  // A query of identifiers alone (a heat or PO number, or a piece of one), or filtered by a heat or
+  // PO number, matches a handful of entries through the trigram index: walking would test a
+  // thousand for nothing (and `search_words`, which walks read, holds no identifiers).
+  const { terms, query } = plan;
+  const identified = (terms.identifiers.length > 0 && !terms.rest) || query.heat?.trim() || query.po?.trim();
+  const walkText = textCondition(plan, true);
+  if (query.includeSuperseded || identified || !walkText) return all(sql`true`);
   const walk = (window: number, gate: SQL) => sql`
-    select ${columns} from (
-      select e.* from (select e.* from search_entries e where ${and(where)} and ${gate} order by ${order} limit ${window}) e
-      where ${text} order by ${order} limit ${take}) e`;
+    select ${columns(true)} from (
+      select e.* from (select e.* from search_words e where ${and(where)} and ${gate} order by ${order} limit ${window}) e
+      where ${walkText} order by ${order} limit ${take}) e`;
   const found = (step: string) => sql`(select count(*) from ${sql.raw(step)})`;
   const firstWindow = WALK.first * cap;
   const worthWalking = Math.ceil(firstWindow * WALK.dense);
@@ -284,11 +307,28 @@ function newestTextMatches(plan: Plan, columns: SQL, where: SQL[], text: SQL): S
 }
 
 /**
+ * glibc hands a PostgreSQL backend's freed memory back to the kernel whenever more than 128 kB is
+ * free at the top of its heap, so every search planned and ran in freshly faulted pages: 180 to
+ * 450 page faults per search, 40 to 60 % of its CPU time on this machine's virtual CPUs (measured
+ * with /proc/PID/stat over repeated searches). Freeing one large block that glibc had to map
+ * raises both of its thresholds for the rest of the session (mmap to the block's size, trim to
+ * twice that), after which a search reuses its memory: no faults. The first search of each
+ * session of the search pool allocates and frees such a block (4 MiB, once), and marks the
+ * session so later searches skip it (a placeholder setting; `current_setting` is stable, so the
+ * planner cannot fold the allocation into every plan).
+ */
+const WARM_BYTES = 4 * 1024 * 1024;
+const WARM_SESSION = sql.raw(`(select length(repeat(' ', case when current_setting('arkiv.search_session', true) is null
+        then ${WARM_BYTES} else 0 end)) + length(set_config('arkiv.search_session', 'warm', false)))`);
+
+/**
  * The match and the page, one statement: the `matchCap + 1` matching entries to rank (all of
  * them when there are no more; for a text query the newest, see `newestTextMatches`), the best
- * `matchCap` of them by sort key, the page (keyset on sort key, id) with its rows for display and
- * their headlines, the facet counts and total over the ranked set with GROUPING SETS, and whether
- * the cap cut anything.
+ * `matchCap` of them by sort key, the page (keyset on sort key, id; one entry more than shown, to
+ * know whether there is a next page) with its rows for display and their body excerpts, the counts
+ * per facet value and the total over the best (one hash aggregate over (facet, value) pairs:
+ * GROUPING SETS and a window cost PostgreSQL more to plan, two to three milliseconds, than a
+ * heat-number search takes to run), and whether the cap cut anything.
  */
 export function matchStatement(plan: Plan): SQL {
   const text = textCondition(plan);
@@ -297,52 +337,38 @@ export function matchStatement(plan: Plan): SQL {
   const after = plan.cursor
     ? sql`where m.sort_key < ${plan.cursor.sortKey} or (m.sort_key = ${plan.cursor.sortKey} and m.id > ${plan.cursor.id}::uuid)`
     : sql``;
-  const columns = sql`e.id, ${sortKey(plan)} as sort_key, e.doc_class, e.cert_type, e.grade_family, e.customer_id, e.order_id, e.issue_year`;
+  // The same columns in `search_entries` and in `search_words` (what a walk reads).
+  const columns = (walking: boolean) =>
+    sql`e.id, ${sortKey(plan, walking)} as sort_key, e.doc_class, e.cert_type, e.grade_family, e.customer_id, e.order_id, e.issue_year`;
   const matched = text
     ? newestTextMatches(plan, columns, where, text)
-    : sql`select ${columns} from search_entries e where ${and(where)} order by sort_key desc, e.id limit ${plan.matchCap + 1}`;
+    : sql`select ${columns(false)} from search_entries e where ${and(where)} order by sort_key desc, e.id limit ${plan.matchCap + 1}`;
   return sql`
     with matched as materialized (${matched}),
-    best as (
-      select * from matched m order by m.sort_key desc, m.id limit ${plan.matchCap}
-    ),
-    page as (
-      select m.id, m.sort_key from best m ${after} order by m.sort_key desc, m.id limit ${plan.query.limit + 1}
-    ),
-    counts as (
-      select grouping(doc_class) as g_doc, grouping(cert_type) as g_cert, grouping(grade_family) as g_family,
-             grouping(customer_id) as g_customer, grouping(order_id) as g_order, grouping(issue_year) as g_year,
-             coalesce(doc_class, cert_type, grade_family, customer_id::text, order_id::text, issue_year::text) as value,
-             count(*)::int as n
-      from best
-      group by grouping sets ((doc_class), (cert_type), (grade_family), (customer_id), (order_id), (issue_year), ())
-    ),
-    facets as (
-      select facet, value, n, row_number() over (partition by facet order by n desc, value) as pos
-      from (select case when g_doc = 0 then 'docClass' when g_cert = 0 then 'certType' when g_family = 0 then 'gradeFamily'
-                        when g_customer = 0 then 'customerId' when g_order = 0 then 'orderId' when g_year = 0 then 'year'
-                        else 'total' end as facet, value, n
-            from counts) c
-      where value is not null or facet = 'total'
-    )
+    best as materialized (select * from matched m order by m.sort_key desc, m.id limit ${plan.matchCap}),
+    page as (select m.id, m.sort_key from best m ${after} order by m.sort_key desc, m.id limit ${plan.query.limit + 1})
     select
-      (select coalesce(json_agg(json_build_object('facet', f.facet, 'value', f.value, 'n', f.n)), '[]'::json)
-         from facets f where f.pos <= ${FACET_BUCKETS}) as facets,
-      (select coalesce(json_agg(json_build_object('id', p.id, 'sortKey', p.sort_key) order by p.sort_key desc, p.id), '[]'::json)
-         from page p) as page,
+      (select coalesce(json_agg(json_build_array(c.facet, c.value, c.n)), '[]'::json)
+         from (select f.facet, f.value, count(*)::int as n
+               from best b, lateral (values ('total', ''), ('docClass', b.doc_class), ('certType', b.cert_type),
+                                            ('gradeFamily', b.grade_family), ('customerId', b.customer_id::text),
+                                            ('orderId', b.order_id::text), ('year', b.issue_year::text)) f(facet, value)
+               where f.value is not null group by f.facet, f.value) c) as counts,
+      (select coalesce(json_agg(json_build_array(p.id, p.sort_key) order by p.sort_key desc, p.id), '[]'::json) from page p) as page,
       (select coalesce(json_agg(row_to_json(r)), '[]'::json) from (${pageRows(plan, scope)}) r) as rows,
-      (select count(*) <= ${plan.matchCap} from matched) as total_exact`;
+      (select count(*) <= ${plan.matchCap} from matched) as total_exact
+      ${plan.warmSession ? sql`, ${WARM_SESSION} as warm` : sql``}`;
 }
 
 /**
  * The page's rows for display (at most `limit` of them), read by primary key with the explicit
- * scope stated again; only these few rows get a headline.
+ * scope stated again; only these few rows read their body (a window of it, for the snippet).
  */
 function pageRows(plan: Plan, scope: SQL[]): SQL {
   return sql`
     select e.id, e.org_id, e.key, e.document_id, e.revision_no, e.artifact_id, e.customer_id, e.order_id, e.title, e.doc_class,
            e.cert_type, e.document_number, e.po_number, e.grade, e.grade_keys, e.heat_numbers, e.tag_numbers,
-           e.issue_date::text as issue_date, e.published, e.superseded, ${headline(plan)} as headline
+           e.issue_date::text as issue_date, e.published, e.superseded, ${excerpt(plan)}
     from (select p.id from page p order by p.sort_key desc, p.id limit ${plan.query.limit}) p
     join search_entries e on e.id = p.id
     where ${and(scope)}`;

@@ -3,11 +3,13 @@ import { type Db, queryRows } from '../archive/db.js';
 import { inTenant } from '../archive/tenancy.js';
 import { AppError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { countedResult, type FacetCount, type PageEntry } from './counted-result.js';
 import { gradeInfo } from './grades.js';
-import { headlineHtml, identifierMatches, markIdentifier } from './highlight.js';
-import type { FacetBucket, SearchDocument, SearchFacets, SearchHit, SearchIndex, SearchQuery, SearchResult, SearchScope } from './port.js';
+import { excerptHtml, identifierMatches, markIdentifier } from './highlight.js';
+import type { SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult, SearchScope } from './port.js';
 import {
   DEFAULT_MATCH_CAP,
+  EXCERPT_LENGTH,
   type IdentifierField,
   matchStatement,
   type Plan,
@@ -67,7 +69,9 @@ interface HitRow {
   issue_date: string | null;
   published: boolean;
   superseded: boolean;
-  headline: string | null;
+  /** A window of the body for the snippet, and where in the body it starts (1: at the start). */
+  excerpt: string | null;
+  excerpt_start: number | null;
 }
 
 /**
@@ -123,6 +127,7 @@ export class PostgresSearchIndex implements SearchIndex {
       typo: false,
       cursor: query.cursor ? decodeCursor(query.cursor) : null,
       matchCap: this.options.matchCap ?? DEFAULT_MATCH_CAP,
+      warmSession: Boolean(this.options.readDb),
     };
     const exact = await this.run(plan);
     // Identifiers are typed by hand from paper: when nothing matches exactly, allow one typo
@@ -141,8 +146,8 @@ export class PostgresSearchIndex implements SearchIndex {
    * Row-level security and GIN indexes do not mix: PostgreSQL may not evaluate a non-leakproof
    * operator (`@@`, ILIKE, `&&`, `<%`) before a policy's condition, so under RLS every search is
    * a sequential scan. So a search runs as the connecting role with the scope as explicit
-   * predicates, built from `SearchScope` alone: one statement finds, ranks, counts and reads the
-   * page (see `matchStatement`). On PostgreSQL it runs on the search pool, whose sessions start
+   * predicates, built from `SearchScope` alone: one statement finds the matches and reads the
+   * page (see `matchStatement`); its counts become facets here (`countedResult`). On PostgreSQL it runs on the search pool, whose sessions start
    * read-only with the planner settings (`SEARCH_SESSION_SETTINGS`): one round trip (at 8
    * concurrent searches on two cores every round trip waits for a CPU). Elsewhere (PGlite) the
    * same settings are set in a read-only transaction first. The rows it returns are checked
@@ -163,25 +168,21 @@ export class PostgresSearchIndex implements SearchIndex {
           );
           return matchOn(tx, asked);
         });
-    const plan = asked;
-    const facets = parseJson<Array<{ facet: string; value: string | null; n: number }>>(match?.facets);
-    const page = parseJson<Array<{ id: string; sortKey: number }>>(match?.page);
     const rows = parseJson<HitRow[]>(match?.rows);
     for (const row of rows) assertInScope(row, scope);
-    const shown = page.slice(0, query.limit);
+    const counted = countedResult(parseJson<FacetCount[]>(match?.counts), parseJson<PageEntry[]>(match?.page), query.limit);
     // A row removed between the match and the read (none within one statement) is simply not shown.
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const hits = shown.flatMap((p) => {
+    const hits = counted.page.flatMap((p) => {
       const row = byId.get(p.id);
-      return row ? [toHit({ ...row, sort_key: p.sortKey }, plan)] : [];
+      return row ? [toHit({ ...row, sort_key: p.sortKey }, asked)] : [];
     });
-    const last = shown.at(-1);
     return {
       hits,
-      facets: toFacets(facets),
-      total: facets.find((f) => f.facet === 'total')?.n ?? 0,
+      facets: counted.facets,
+      total: counted.total,
       totalExact: match?.total_exact ?? true,
-      nextCursor: page.length > query.limit && last ? encodeCursor({ sortKey: Number(last.sortKey), id: last.id }) : null,
+      nextCursor: counted.nextCursor ? encodeCursor(counted.nextCursor) : null,
     };
   }
 }
@@ -204,7 +205,7 @@ async function matchOn(db: Db, asked: Plan): Promise<MatchRow | undefined> {
 }
 
 interface MatchRow {
-  facets: unknown;
+  counts: unknown;
   page: unknown;
   rows: unknown;
   total_exact: boolean;
@@ -273,7 +274,9 @@ async function upsertBatch(tx: Db, docs: readonly SearchDocument[]): Promise<voi
     manufacturer: d.manufacturer ?? null,
     body: d.body,
   }));
+  // The entry and its walk row (search_words) in one statement, so neither is ever without the other.
   await tx.execute(sql`
+    with entries as (
     insert into search_entries as e (id, org_id, key, customer_id, order_id, document_id, revision_no, artifact_id, extraction_id,
       published, superseded, doc_class, cert_type, title, document_number, po_number, grade, grade_family, grade_keys, heat_numbers,
       tag_numbers, material_standards, issue_date, issue_year, identifiers, body, tsv, indexed_at)
@@ -300,22 +303,22 @@ async function upsertBatch(tx: Db, docs: readonly SearchDocument[]): Promise<voi
       po_number = excluded.po_number, grade = excluded.grade, grade_family = excluded.grade_family,
       grade_keys = excluded.grade_keys, heat_numbers = excluded.heat_numbers, tag_numbers = excluded.tag_numbers,
       material_standards = excluded.material_standards, issue_date = excluded.issue_date, issue_year = excluded.issue_year,
-      identifiers = excluded.identifiers, body = excluded.body, tsv = excluded.tsv, indexed_at = excluded.indexed_at`);
+      identifiers = excluded.identifiers, body = excluded.body, tsv = excluded.tsv, indexed_at = excluded.indexed_at
+    returning e.id, e.org_id, e.customer_id, e.order_id, e.document_id, e.published, e.superseded, e.doc_class, e.cert_type,
+      e.grade_family, e.grade_keys, e.issue_date, e.issue_year, e.title_tsv, e.words)
+    insert into search_words (id, org_id, customer_id, order_id, document_id, published, superseded, doc_class, cert_type, grade_family,
+      grade_keys, issue_date, issue_year, title_tsv, words)
+    select * from entries
+    on conflict (id) do update set
+      org_id = excluded.org_id, customer_id = excluded.customer_id, order_id = excluded.order_id, document_id = excluded.document_id,
+      published = excluded.published, superseded = excluded.superseded, doc_class = excluded.doc_class, cert_type = excluded.cert_type,
+      grade_family = excluded.grade_family, issue_year = excluded.issue_year, title_tsv = excluded.title_tsv,
+      grade_keys = excluded.grade_keys, issue_date = excluded.issue_date, words = excluded.words`);
 }
 
 function parseJson<T>(value: unknown): T {
   if (typeof value === 'string') return JSON.parse(value) as T;
   return (value ?? []) as T;
-}
-
-function toFacets(rows: Array<{ facet: string; value: string | null; n: number }>): SearchFacets {
-  const facets: SearchFacets = { docClass: [], certType: [], gradeFamily: [], customerId: [], orderId: [], year: [] };
-  for (const r of rows) {
-    const bucket: FacetBucket[] | undefined = facets[r.facet as keyof SearchFacets];
-    if (bucket && r.value !== null) bucket.push({ value: r.value, count: r.n });
-  }
-  for (const bucket of Object.values(facets) as FacetBucket[][]) bucket.sort((x, y) => y.count - x.count || x.value.localeCompare(y.value));
-  return facets;
 }
 
 function toHit(row: HitRow, plan: Plan): SearchHit {
@@ -344,7 +347,7 @@ function toHit(row: HitRow, plan: Plan): SearchHit {
   };
 }
 
-/** Which fields matched, and the snippet: the body's headline, else the matched identifier. */
+/** Which fields matched, and the snippet: the body's words around the match, else the matched identifier. */
 function explain(row: HitRow, { terms, query, typo }: Plan): { matchedFields: string[]; snippet: string | null } {
   const fields = new Set<string>();
   let snippet: string | null = null;
@@ -375,7 +378,10 @@ function explain(row: HitRow, { terms, query, typo }: Plan): { matchedFields: st
   if (words.some((w) => row.title?.toLowerCase().includes(w))) fields.add('title');
   const queryGrades = new Set([query.grade ?? '', ...words].flatMap((w) => gradeInfo(w).keys));
   if (row.grade_keys?.some((k) => queryGrades.has(k))) fields.add('grade');
-  const body = headlineHtml(row.headline);
+  const body = excerptHtml(row.excerpt, words, {
+    before: (row.excerpt_start ?? 1) > 1,
+    after: (row.excerpt?.length ?? 0) >= EXCERPT_LENGTH,
+  });
   if (body) {
     fields.add('body');
     snippet = body;

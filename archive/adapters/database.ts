@@ -74,9 +74,11 @@ async function openPglite(dataDir: string): Promise<Database> {
   const dir = join(dataDir, 'pglite');
   await mkdir(dir, { recursive: true });
   const unlock = await lockPgliteDir(dir);
-  // pg_trgm backs identifier search (migration 0009); PGlite ships it as a loadable contrib module.
+  // pg_trgm backs identifier search (migration 0009), btree_gin the scoped GIN indexes (0012);
+  // PGlite ships both as loadable contrib modules.
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-  const client = await PGlite.create(dir, { extensions: { pg_trgm } }).catch(async (err: unknown) => {
+  const { btree_gin } = await import('@electric-sql/pglite/contrib/btree_gin');
+  const client = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin } }).catch(async (err: unknown) => {
     await unlock();
     throw err;
   });
