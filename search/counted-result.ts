@@ -4,8 +4,20 @@ import type { Cursor } from './query-terms.js';
 /** Buckets per facet: enough to choose from, never the whole organization's customer list. */
 export const FACET_BUCKETS = 20;
 
-/** A count from the match statement: facet ('total' for all of them), value, matches. */
-export type FacetCount = [facet: string, value: string, n: number];
+/**
+ * The best matches' facet columns from the match statement: their number, then per facet the
+ * column's values in one array (one JSON array per column is cheaper for PostgreSQL to build
+ * than grouped counts, and cheap to count here).
+ */
+export type FacetColumns = [
+  total: number,
+  docClass: Array<string | null> | null,
+  certType: Array<string | null> | null,
+  gradeFamily: Array<string | null> | null,
+  customerId: Array<string | null> | null,
+  orderId: Array<string | null> | null,
+  year: Array<number | null> | null,
+];
 /** A page entry from the match statement: id, sort key (the page holds one more than shown). */
 export type PageEntry = [id: string, sortKey: number];
 
@@ -17,23 +29,30 @@ export interface Counted {
   nextCursor: Cursor | null;
 }
 
+const FACETS: ReadonlyArray<keyof SearchFacets> = ['docClass', 'certType', 'gradeFamily', 'customerId', 'orderId', 'year'];
+
 /**
- * The statement's counts as facets (largest buckets first, ties by value, at most
- * `FACET_BUCKETS` each) and its page cut to `limit`, with the cursor of the next page when
- * there is one.
+ * The statement's facet columns counted into facets (largest buckets first, ties by value, at
+ * most `FACET_BUCKETS` each; empty values not counted) and its page cut to `limit`, with the
+ * cursor of the next page when there is one.
  */
-export function countedResult(counts: readonly FacetCount[], pageEntries: readonly PageEntry[], limit: number): Counted {
+export function countedResult(columns: FacetColumns | null, pageEntries: readonly PageEntry[], limit: number): Counted {
   const facets: SearchFacets = { docClass: [], certType: [], gradeFamily: [], customerId: [], orderId: [], year: [] };
-  let total = 0;
-  for (const [facet, value, count] of counts) {
-    if (facet === 'total') total = count;
-    else facets[facet as keyof SearchFacets]?.push({ value, count });
-  }
-  for (const [facet, buckets] of Object.entries(facets) as Array<[keyof SearchFacets, FacetBucket[]]>) {
+  FACETS.forEach((facet, i) => {
+    const counts = new Map<string, number>();
+    for (const value of (columns?.[i + 1] ?? []) as Array<string | number | null>) {
+      if (value !== null) counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
+    }
+    const buckets: FacetBucket[] = [...counts].map(([value, count]) => ({ value, count }));
     buckets.sort((x, y) => y.count - x.count || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0));
     facets[facet] = buckets.slice(0, FACET_BUCKETS);
-  }
+  });
   const page = pageEntries.slice(0, limit).map(([id, sortKey]) => ({ id, sortKey }));
   const last = page.at(-1);
-  return { facets, total, page, nextCursor: pageEntries.length > limit && last ? { sortKey: last.sortKey, id: last.id } : null };
+  return {
+    facets,
+    total: columns?.[0] ?? 0,
+    page,
+    nextCursor: pageEntries.length > limit && last ? { sortKey: last.sortKey, id: last.id } : null,
+  };
 }

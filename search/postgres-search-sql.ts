@@ -238,11 +238,14 @@ function newestFirst({ query }: Plan): SQL {
  * from 100 before it), for the snippet (`excerptHtml`), and where it starts: the body is read
  * once and no further than needed, and never sent whole.
  */
-function excerpt({ terms }: Plan): SQL {
-  if (!terms.text) return sql`null::text as excerpt, null::int as excerpt_start`;
+function excerpt({ terms }: Plan): { columns: SQL; start: SQL } {
+  if (!terms.text) return { columns: sql`null::text as excerpt, null::int as excerpt_start`, start: sql`` };
   const anchor = [...terms.words].sort((a, b) => b.length - a.length)[0] ?? '';
-  const start = sql`greatest(strpos(lower(e.body), ${anchor}) - ${EXCERPT_LEAD}, 1)`;
-  return sql`substr(e.body, ${start}, ${EXCERPT_LENGTH}) as excerpt, ${start} as excerpt_start`;
+  return {
+    columns: sql`substr(e.body, w.start, ${EXCERPT_LENGTH}) as excerpt, w.start as excerpt_start`,
+    // Found once per row (`offset 0` keeps the planner from copying the expression into both uses).
+    start: sql`cross join lateral (select greatest(strpos(lower(e.body), ${anchor}) - ${EXCERPT_LEAD}, 1) as start offset 0) w`,
+  };
 }
 const EXCERPT_LEAD = 100;
 export const EXCERPT_LENGTH = 320;
@@ -348,12 +351,8 @@ export function matchStatement(plan: Plan): SQL {
     best as materialized (select * from matched m order by m.sort_key desc, m.id limit ${plan.matchCap}),
     page as (select m.id, m.sort_key from best m ${after} order by m.sort_key desc, m.id limit ${plan.query.limit + 1})
     select
-      (select coalesce(json_agg(json_build_array(c.facet, c.value, c.n)), '[]'::json)
-         from (select f.facet, f.value, count(*)::int as n
-               from best b, lateral (values ('total', ''), ('docClass', b.doc_class), ('certType', b.cert_type),
-                                            ('gradeFamily', b.grade_family), ('customerId', b.customer_id::text),
-                                            ('orderId', b.order_id::text), ('year', b.issue_year::text)) f(facet, value)
-               where f.value is not null group by f.facet, f.value) c) as counts,
+      (select json_build_array(count(*), json_agg(doc_class), json_agg(cert_type), json_agg(grade_family), json_agg(customer_id),
+                               json_agg(order_id), json_agg(issue_year)) from best) as counts,
       (select coalesce(json_agg(json_build_array(p.id, p.sort_key) order by p.sort_key desc, p.id), '[]'::json) from page p) as page,
       (select coalesce(json_agg(row_to_json(r)), '[]'::json) from (${pageRows(plan, scope)}) r) as rows,
       (select count(*) <= ${plan.matchCap} from matched) as total_exact
@@ -365,11 +364,12 @@ export function matchStatement(plan: Plan): SQL {
  * scope stated again; only these few rows read their body (a window of it, for the snippet).
  */
 function pageRows(plan: Plan, scope: SQL[]): SQL {
+  const window = excerpt(plan);
   return sql`
     select e.id, e.org_id, e.key, e.document_id, e.revision_no, e.artifact_id, e.customer_id, e.order_id, e.title, e.doc_class,
            e.cert_type, e.document_number, e.po_number, e.grade, e.grade_keys, e.heat_numbers, e.tag_numbers,
-           e.issue_date::text as issue_date, e.published, e.superseded, ${excerpt(plan)}
+           e.issue_date::text as issue_date, e.published, e.superseded, ${window.columns}
     from (select p.id from page p order by p.sort_key desc, p.id limit ${plan.query.limit}) p
-    join search_entries e on e.id = p.id
+    join search_entries e on e.id = p.id ${window.start}
     where ${and(scope)}`;
 }

@@ -3,9 +3,9 @@ import { type Db, queryRows } from '../archive/db.js';
 import { inTenant } from '../archive/tenancy.js';
 import { AppError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import { countedResult, type FacetCount, type PageEntry } from './counted-result.js';
+import { countedResult, type FacetColumns, type PageEntry } from './counted-result.js';
 import { gradeInfo } from './grades.js';
-import { excerptHtml, identifierMatches, markIdentifier } from './highlight.js';
+import { excerptHtml, identifierMatches, markIdentifier, wordMatcher } from './highlight.js';
 import type { SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult, SearchScope } from './port.js';
 import {
   DEFAULT_MATCH_CAP,
@@ -41,8 +41,8 @@ export const SEARCH_SESSION_SETTINGS: Readonly<Record<string, string>> = {
   'pg_trgm.word_similarity_threshold': String(TYPO_SIMILARITY),
 };
 
-/** Shortest identifier that gets a typo pass. */
-const MIN_TYPO_LENGTH = 4;
+/** Shortest identifier that gets a typo pass (see `search`). */
+const MIN_TYPO_LENGTH = 6;
 
 /** Rows per INSERT … ON CONFLICT statement when indexing. */
 const UPSERT_BATCH = 500;
@@ -130,8 +130,10 @@ export class PostgresSearchIndex implements SearchIndex {
       warmSession: Boolean(this.options.readDb),
     };
     const exact = await this.run(plan);
-    // Identifiers are typed by hand from paper: when nothing matches exactly, allow one typo
-    // (from four characters on: one edit in three leaves nothing that identifies anything).
+    // Identifiers are typed by hand from paper: when nothing matches exactly, allow one typo in a
+    // whole identifier (six characters or more, as heat and PO numbers are). A fragment with one
+    // edit allowed matches thousands of identifiers that share three characters with it (and the
+    // trigram pass proposing them cost 650 ms for a 4-character fragment in the bench).
     const typeable = [...terms.identifiers, query.heat?.trim() ?? '', query.po?.trim() ?? ''].some((v) => v.length >= MIN_TYPO_LENGTH);
     if (exact.total > 0 || !typeable) return exact;
     return this.run({ ...plan, typo: true });
@@ -170,12 +172,13 @@ export class PostgresSearchIndex implements SearchIndex {
         });
     const rows = parseJson<HitRow[]>(match?.rows);
     for (const row of rows) assertInScope(row, scope);
-    const counted = countedResult(parseJson<FacetCount[]>(match?.counts), parseJson<PageEntry[]>(match?.page), query.limit);
+    const counted = countedResult(parseJson<FacetColumns | null>(match?.counts), parseJson<PageEntry[]>(match?.page), query.limit);
     // A row removed between the match and the read (none within one statement) is simply not shown.
     const byId = new Map(rows.map((r) => [r.id, r]));
+    const explaining = explainer(asked);
     const hits = counted.page.flatMap((p) => {
       const row = byId.get(p.id);
-      return row ? [toHit({ ...row, sort_key: p.sortKey }, asked)] : [];
+      return row ? [toHit({ ...row, sort_key: p.sortKey }, explaining)] : [];
     });
     return {
       hits,
@@ -321,9 +324,9 @@ function parseJson<T>(value: unknown): T {
   return (value ?? []) as T;
 }
 
-function toHit(row: HitRow, plan: Plan): SearchHit {
-  const { matchedFields, snippet } = explain(row, plan);
-  const relevance = plan.terms.text ? Math.floor(Number(row.sort_key) / 2_000_000) : 0;
+function toHit(row: HitRow, explaining: Explainer): SearchHit {
+  const { matchedFields, snippet } = explain(row, explaining);
+  const relevance = explaining.plan.terms.text ? Math.floor(Number(row.sort_key) / 2_000_000) : 0;
   return {
     key: row.key,
     documentId: row.document_id,
@@ -347,8 +350,27 @@ function toHit(row: HitRow, plan: Plan): SearchHit {
   };
 }
 
+/** What a search's hits are explained by: prepared once per search, not once per hit. */
+interface Explainer {
+  plan: Plan;
+  /** The query's words, matched in a body excerpt (see `wordMatcher`); null without text. */
+  words: RegExp | null;
+  /** Grade keys named by the grade filter or a word of the query. */
+  grades: ReadonlySet<string>;
+}
+
+function explainer(plan: Plan): Explainer {
+  const { terms, query } = plan;
+  return {
+    plan,
+    words: wordMatcher(terms.words),
+    grades: new Set([query.grade ?? '', ...terms.words].flatMap((w) => gradeInfo(w).keys)),
+  };
+}
+
 /** Which fields matched, and the snippet: the body's words around the match, else the matched identifier. */
-function explain(row: HitRow, { terms, query, typo }: Plan): { matchedFields: string[]; snippet: string | null } {
+function explain(row: HitRow, { plan, words, grades }: Explainer): { matchedFields: string[]; snippet: string | null } {
+  const { terms, query, typo } = plan;
   const fields = new Set<string>();
   let snippet: string | null = null;
   const identifiers: Array<[string, string, string | null | undefined | string[]]> = [
@@ -374,10 +396,9 @@ function explain(row: HitRow, { terms, query, typo }: Plan): { matchedFields: st
       }
     }
   }
-  const words = terms.words;
-  if (words.some((w) => row.title?.toLowerCase().includes(w))) fields.add('title');
-  const queryGrades = new Set([query.grade ?? '', ...words].flatMap((w) => gradeInfo(w).keys));
-  if (row.grade_keys?.some((k) => queryGrades.has(k))) fields.add('grade');
+  const title = row.title?.toLowerCase();
+  if (title && terms.words.some((w) => title.includes(w))) fields.add('title');
+  if (row.grade_keys?.some((k) => grades.has(k))) fields.add('grade');
   const body = excerptHtml(row.excerpt, words, {
     before: (row.excerpt_start ?? 1) > 1,
     after: (row.excerpt?.length ?? 0) >= EXCERPT_LENGTH,
