@@ -30,11 +30,18 @@ export function wordMatcher(queryWords: readonly string[]): RegExp | null {
  * the window starts or ends inside the body, so a fragment of a word there is dropped. (Done here
  * rather than by ts_headline, which cost PostgreSQL ~80 µs a hit, a sixth of a broad search.)
  */
+/** Where the word that ends `text` starts (its length when it ends in a separator). A regular expression anchored at the end would try every position. */
+function lastWordStart(text: string): number {
+  let at = text.length;
+  while (at > 0 && /[\p{L}\p{N}]/u.test(text[at - 1] as string)) at--;
+  return at;
+}
+
 export function excerptHtml(excerpt: string | null, words: RegExp | null, cut: { before: boolean; after: boolean }): string | null {
   if (!excerpt || !words) return null;
   let text = excerpt;
   if (cut.before) text = text.replace(/^[\p{L}\p{N}]+/u, '');
-  if (cut.after) text = text.replace(/[\p{L}\p{N}]+$/u, '');
+  if (cut.after) text = text.slice(0, lastWordStart(text));
   let html = '';
   let at = 0;
   for (const match of text.matchAll(words)) {

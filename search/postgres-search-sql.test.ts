@@ -37,7 +37,9 @@ describe('search statements', () => {
   it('states the scope in each step of the match (two walks, the GIN fallback) and in the page rows', () => {
     const { sql } = render(matchStatement(plan(customer, 'impact test')));
     expect(sql.match(/e\.org_id = \$\d+::uuid and e\.customer_id = \$\d+::uuid and e\.published/g)).toHaveLength(4);
-    expect(sql.match(/from search_words e where e\.org_id = \$\d+::uuid and e\.customer_id = \$\d+::uuid and e\.published/g)).toHaveLength(2);
+    expect(sql.match(/from search_words e where e\.org_id = \$\d+::uuid and e\.customer_id = \$\d+::uuid and e\.published/g)).toHaveLength(
+      2,
+    );
     expect(sql).toContain('from search_entries e where');
     expect(sql).toMatch(/join search_entries e on e\.id = p\.id[^;]*?\s+where e\.org_id = \$\d+::uuid/);
   });

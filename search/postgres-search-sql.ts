@@ -253,11 +253,11 @@ export const EXCERPT_LENGTH = 320;
 /**
  * How a text query finds its newest matches (see `newestTextMatches`): a first walk over the
  * newest `first × cap` entries in scope; a second over `second × cap` when the first found at
- * least a fraction `dense` of its window matching (so the second will most likely fill the cap);
- * else, or when that too falls short, the GIN indexes. Where the walk beats the GIN bitmap: a
- * walked entry costs ~7 µs (its words are one TOAST chunk), a bitmap match ~4 µs (a random heap
- * row), so walking the `cap / d` entries that hold `cap` matches wins above a density d of about
- * 8.5 % in an organization of 60,000 entries (measured with test/bench/search.ts).
+ * least a fraction `dense` of its window matching (so that the second, at that density, fills the
+ * cap); else, or when that too falls short, the GIN indexes. A walked `search_words` entry costs
+ * ~1.6 µs, a GIN match ~3 µs (a random heap row, then the sort), so the second walk (3,000
+ * entries, ~5 ms) beats the bitmap from that density on (~5,000 matches in an organization of
+ * 60,000 entries; measured with test/bench/search.ts).
  */
 export const WALK = { first: 4, second: 12, dense: 0.085 } as const;
 

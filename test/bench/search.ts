@@ -16,6 +16,7 @@
  * queries on a kept database without building it again.)
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -273,6 +274,43 @@ interface Row {
   p99: number;
   /** Average number of matches in scope (the result's total), or rows for the references. */
   avgHits: number;
+  /** CPU per query of this process (the adapter, the driver, the bench) and of the PostgreSQL backends, ms. */
+  cpu?: { node: number; postgres: number | null };
+}
+
+/**
+ * CPU time of PostgreSQL backends from /proc (only when the server runs on this machine; null
+ * otherwise): where the two CPUs go, beside the latencies they queue into.
+ */
+function backendCpuMs(pids: readonly number[]): number | null {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      total += (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
+    } catch {
+      return null;
+    }
+  }
+  return total;
+}
+
+/** `measure`, with the CPU both sides spent per query. */
+async function measureWithCpu(name: string, jobs: (() => Promise<number>)[], backendPids: () => Promise<number[]>): Promise<Row> {
+  const before = new Map<number, number>();
+  for (const pid of await backendPids()) before.set(pid, backendCpuMs([pid]) ?? 0);
+  const node = process.cpuUsage();
+  const row = await measure(name, jobs);
+  const used = process.cpuUsage(node);
+  let postgresMs: number | null = 0;
+  for (const pid of await backendPids()) {
+    const now = backendCpuMs([pid]);
+    postgresMs = now === null || postgresMs === null ? null : postgresMs + now - (before.get(pid) ?? 0);
+  }
+  return {
+    ...row,
+    cpu: { node: (used.user + used.system) / 1000 / row.count, postgres: postgresMs === null ? null : postgresMs / row.count },
+  };
 }
 
 /** Runs `jobs` from `clients` workers pulling from one queue; latency of each job in ms. */
@@ -340,13 +378,14 @@ function queryShapes(heats: string[], rnd: () => number): Record<string, () => S
 const isTargetRow = (r: Row) => !r.name.startsWith('reference') && !r.name.endsWith('1 client');
 
 function print(rows: Row[]): void {
-  const header = `${'shape'.padEnd(52)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'avg total'.padStart(9)}`;
+  const header = `${'shape'.padEnd(52)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'avg total'.padStart(9)} ${'cpu/q node+pg ms'.padStart(17)}`;
   console.log(header);
   console.log('-'.repeat(header.length));
   for (const r of rows) {
     const flag = !isTargetRow(r) || r.p95 < TARGET_P95_MS ? '' : '  > target';
+    const cpu = r.cpu ? `${r.cpu.node.toFixed(1)} + ${r.cpu.postgres === null ? 'n/a' : r.cpu.postgres.toFixed(1)}` : '';
     console.log(
-      `${r.name.padEnd(52)} ${String(r.count).padStart(5)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.avgHits.toFixed(1).padStart(9)}${flag}`,
+      `${r.name.padEnd(52)} ${String(r.count).padStart(5)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.avgHits.toFixed(1).padStart(9)} ${cpu.padStart(17)}${flag}`,
     );
   }
 }
@@ -408,6 +447,12 @@ try {
     visible[name] = row?.n ?? 0;
   }
 
+  // The search pool's backends (application_name arkiv-search), for their CPU time.
+  const searchBackendPids = async () =>
+    (
+      await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${BENCH_DB} and application_name = 'arkiv-search'`
+    ).map((r) => r.pid);
+
   // Warm up caches once per shape, so the first queries measured are not cold-disk outliers.
   const rows: Row[] = [];
   for (const [scopeName, scope] of scopes) {
@@ -418,7 +463,7 @@ try {
         const query = makeQuery();
         return async () => (await index.search(scope, query)).total;
       });
-      rows.push(await measure(`${scopeName}: ${shapeName}`, jobs));
+      rows.push(await measureWithCpu(`${scopeName}: ${shapeName}`, jobs, searchBackendPids));
       // The same shape from one client: the service time, without queueing for the two CPUs.
       rows.push(await measure(`${scopeName}: ${shapeName}, 1 client`, jobs.slice(0, QUERIES_PER_SHAPE / 4), 1));
     }
