@@ -5,17 +5,18 @@ import type { Cursor } from './query-terms.js';
 export const FACET_BUCKETS = 20;
 
 /**
- * The best matches' facet columns from the match statement: their number, then per facet the
- * column's values in one array (one JSON array per column is cheaper for PostgreSQL to build
- * than grouped counts, and cheap to count here).
+ * The best matches' facets from the match statement: their number, then per facet with short
+ * values the column's values in one array (cheaper for PostgreSQL to build than grouped counts,
+ * and cheap to count here), and for customers and orders (uuids: most of the bytes to send and
+ * parse) the counts per value.
  */
 export type FacetColumns = [
   total: number,
   docClass: Array<string | null> | null,
   certType: Array<string | null> | null,
   gradeFamily: Array<string | null> | null,
-  customerId: Array<string | null> | null,
-  orderId: Array<string | null> | null,
+  customerId: Record<string, number> | null,
+  orderId: Record<string, number> | null,
   year: Array<number | null> | null,
 ];
 /** A page entry from the match statement: id, sort key (the page holds one more than shown). */
@@ -32,17 +33,21 @@ export interface Counted {
 const FACETS: ReadonlyArray<keyof SearchFacets> = ['docClass', 'certType', 'gradeFamily', 'customerId', 'orderId', 'year'];
 
 /**
- * The statement's facet columns counted into facets (largest buckets first, ties by value, at
+ * The statement's facet columns and counts as facets (largest buckets first, ties by value, at
  * most `FACET_BUCKETS` each; empty values not counted) and its page cut to `limit`, with the
  * cursor of the next page when there is one.
  */
 export function countedResult(columns: FacetColumns | null, pageEntries: readonly PageEntry[], limit: number): Counted {
   const facets: SearchFacets = { docClass: [], certType: [], gradeFamily: [], customerId: [], orderId: [], year: [] };
   FACETS.forEach((facet, i) => {
-    const counts = new Map<string, number>();
-    for (const value of (columns?.[i + 1] ?? []) as Array<string | number | null>) {
-      if (value !== null) counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
-    }
+    const column = columns?.[i + 1] ?? null;
+    let counts: Map<string, number>;
+    if (column === null || Array.isArray(column)) {
+      counts = new Map();
+      for (const value of (column ?? []) as Array<string | number | null>) {
+        if (value !== null) counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
+      }
+    } else counts = new Map(Object.entries(column));
     const buckets: FacetBucket[] = [...counts].map(([value, count]) => ({ value, count }));
     buckets.sort((x, y) => y.count - x.count || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0));
     facets[facet] = buckets.slice(0, FACET_BUCKETS);

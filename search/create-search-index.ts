@@ -3,7 +3,7 @@ import { AppError } from '../core/errors.js';
 import type { SearchIndexFor } from './indexing.js';
 import { createMeilisearchIndex } from './meilisearch/meilisearch-search.js';
 import type { SearchIndex } from './port.js';
-import { PostgresSearchIndex } from './postgres-search.js';
+import { PostgresSearchIndex, type SearchSessions } from './postgres-search.js';
 
 export interface SearchSettings {
   engine: 'postgres' | 'meilisearch';
@@ -23,13 +23,13 @@ export interface SearchEngine {
 }
 
 /**
- * Chooses the search engine once, in the composition root (`ARKIV_SEARCH`). `readDb`: on
+ * Chooses the search engine once, in the composition root (`ARKIV_SEARCH`). `sessions`: on
  * PostgreSQL, a pool of sessions started with `SEARCH_SESSION_SETTINGS` (see `Database.readPool`).
  */
-export function createSearchEngine(settings: SearchSettings, db: Db, readDb: Db | null = null): SearchEngine {
+export function createSearchEngine(settings: SearchSettings, db: Db, sessions: SearchSessions | null = null): SearchEngine {
   switch (settings.engine) {
     case 'postgres':
-      return { index: new PostgresSearchIndex(db, { readDb }), indexFor: (tx) => new PostgresSearchIndex(tx) };
+      return { index: new PostgresSearchIndex(db, { sessions }), indexFor: (tx) => new PostgresSearchIndex(tx) };
     case 'meilisearch': {
       if (!settings.meiliHost) throw new AppError('service_unavailable', 'ARKIV_SEARCH=meilisearch needs MEILI_HOST');
       const tenantToken =

@@ -1,5 +1,6 @@
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
+import { sqlText } from '../archive/adapters/sql-text.js';
 import type { SearchScope } from './port.js';
 import { matchStatement, type Plan, typoCandidates } from './postgres-search-sql.js';
 import { readQuery } from './query-terms.js';
@@ -57,5 +58,19 @@ describe('search statements', () => {
     expect(sql).toContain("regexp_replace(e.identifiers, '[^[:alnum:] ]', '', 'g') like");
     expect(params).toContain('%4A22%');
     expect(params).toContain('duplex');
+  });
+
+  it('render the same through sqlText (the search pool) as through drizzle', () => {
+    const staff: SearchScope = { orgId: 'org-1', customerId: null, publishedOnly: false };
+    const plans: Plan[] = [
+      plan(customer, 'impact test'),
+      plan(staff, '4A22 duplex "NORSOK M-650" -draft'),
+      { ...plan(staff), query: { heat: '21-4', po: '4500', grade: 'F51', docClass: 'mtc', issuedFrom: '2020-01-01', limit: 5 } },
+      { ...plan(staff, 'duplex'), cursor: { sortKey: 3044000, id: '00000000-0000-0000-0000-000000000001' }, warmSession: true },
+    ];
+    for (const p of plans) {
+      const drizzle = render(matchStatement(p));
+      expect(sqlText(matchStatement(p))).toEqual({ text: drizzle.sql, params: drizzle.params });
+    }
   });
 });

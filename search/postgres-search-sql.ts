@@ -351,8 +351,10 @@ export function matchStatement(plan: Plan): SQL {
     best as materialized (select * from matched m order by m.sort_key desc, m.id limit ${plan.matchCap}),
     page as (select m.id, m.sort_key from best m ${after} order by m.sort_key desc, m.id limit ${plan.query.limit + 1})
     select
-      (select json_build_array(count(*), json_agg(doc_class), json_agg(cert_type), json_agg(grade_family), json_agg(customer_id),
-                               json_agg(order_id), json_agg(issue_year)) from best) as counts,
+      (select json_build_array(count(*), json_agg(doc_class), json_agg(cert_type), json_agg(grade_family),
+         (select json_object_agg(c.v, c.n) from (select customer_id as v, count(*) as n from best where customer_id is not null group by 1) c),
+         (select json_object_agg(o.v, o.n) from (select order_id as v, count(*) as n from best where order_id is not null group by 1) o),
+         json_agg(issue_year)) from best) as counts,
       (select coalesce(json_agg(json_build_array(p.id, p.sort_key) order by p.sort_key desc, p.id), '[]'::json) from page p) as page,
       (select coalesce(json_agg(row_to_json(r)), '[]'::json) from (${pageRows(plan, scope)}) r) as rows,
       (select count(*) <= ${plan.matchCap} from matched) as total_exact

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../archive/db.js';
 import { inTenant } from '../archive/tenancy.js';
 import { AppError } from '../core/errors.js';
@@ -40,6 +40,15 @@ export const SEARCH_SESSION_SETTINGS: Readonly<Record<string, string>> = {
   plan_cache_mode: 'force_custom_plan',
   'pg_trgm.word_similarity_threshold': String(TYPO_SIMILARITY),
 };
+
+/**
+ * The search pool (archive's `Database.readPool`): sessions started read-only with
+ * `SEARCH_SESSION_SETTINGS`; `rows` runs the match statement without drizzle's renderer.
+ */
+export interface SearchSessions {
+  db: Db;
+  rows<T>(query: SQL): Promise<T[]>;
+}
 
 /** Shortest identifier that gets a typo pass (see `search`). */
 const MIN_TYPO_LENGTH = 6;
@@ -90,7 +99,7 @@ export class PostgresSearchIndex implements SearchIndex {
     private readonly options: {
       matchCap?: number;
       /** A pool whose sessions start with `SEARCH_SESSION_SETTINGS` (see `Database.readPool`). */
-      readDb?: Db | null;
+      sessions?: SearchSessions | null;
     } = {},
   ) {}
 
@@ -127,7 +136,7 @@ export class PostgresSearchIndex implements SearchIndex {
       typo: false,
       cursor: query.cursor ? decodeCursor(query.cursor) : null,
       matchCap: this.options.matchCap ?? DEFAULT_MATCH_CAP,
-      warmSession: Boolean(this.options.readDb),
+      warmSession: Boolean(this.options.sessions),
     };
     const exact = await this.run(plan);
     // Identifiers are typed by hand from paper: when nothing matches exactly, allow one typo in a
@@ -158,9 +167,9 @@ export class PostgresSearchIndex implements SearchIndex {
    */
   private async run(asked: Plan): Promise<SearchResult> {
     const { scope, query } = asked;
-    const { readDb } = this.options;
-    const match = readDb
-      ? await matchOn(readDb, asked)
+    const { sessions } = this.options;
+    const match = sessions
+      ? await matchOn(sessions.db, asked, (statement) => sessions.rows<MatchRow>(statement))
       : await this.db.transaction(async (tx) => {
           await tx.execute(
             sql`select ${sql.join(
@@ -168,7 +177,7 @@ export class PostgresSearchIndex implements SearchIndex {
               sql`, `,
             )}, set_config('transaction_read_only', 'on', true)`,
           );
-          return matchOn(tx, asked);
+          return matchOn(tx, asked, (statement) => queryRows<MatchRow>(tx, statement));
         });
     const rows = parseJson<HitRow[]>(match?.rows);
     for (const row of rows) assertInScope(row, scope);
@@ -201,9 +210,9 @@ function assertInScope(row: HitRow, scope: SearchScope): void {
 }
 
 /** The typo pass when asked for, then the statement. */
-async function matchOn(db: Db, asked: Plan): Promise<MatchRow | undefined> {
+async function matchOn(db: Db, asked: Plan, rows: (statement: SQL) => Promise<MatchRow[]>): Promise<MatchRow | undefined> {
   const plan = asked.typo ? { ...asked, typoIds: await checkTypos(db, asked) } : asked;
-  const [row] = await queryRows<MatchRow>(db, matchStatement(plan));
+  const [row] = await rows(matchStatement(plan));
   return row;
 }
 

@@ -1,10 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import * as schema from '../schema.js';
 import { lockPgliteDir } from './pglite-lock.js';
+import { sqlText } from './sql-text.js';
 
 export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
 
@@ -18,8 +19,15 @@ export interface Database {
    * settings, for a reader whose every statement wants the same planner settings (search): it
    * saves the transaction and the `set_config` round trips per statement. Closed with the database.
    */
-  readPool(name: string, settings: Readonly<Record<string, string>>, max: number): Db | null;
+  readPool(name: string, settings: Readonly<Record<string, string>>, max: number): ReadPool | null;
   close(): Promise<void>;
+}
+
+/** A pool of read-only sessions (see `Database.readPool`). */
+export interface ReadPool {
+  db: Db;
+  /** Runs a statement of text, nested `sql` and plain values (see `sqlText`) without drizzle's renderer. */
+  rows<T>(query: SQL): Promise<T[]>;
 }
 
 export interface DatabaseOptions {
@@ -47,7 +55,13 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       const connection = { ...settings, application_name: `arkiv-${name}`, default_transaction_read_only: true };
       const reader = postgres(url, { max: poolMax, onnotice: () => {}, connection });
       readClients.push(reader);
-      return drizzle(reader, { schema }) as unknown as Db;
+      return {
+        db: drizzle(reader, { schema }) as unknown as Db,
+        async rows<T>(query: SQL) {
+          const { text, params } = sqlText(query);
+          return (await reader.unsafe(text, params as never[])) as unknown as T[];
+        },
+      };
     },
     async migrate() {
       // Several servers may boot together: a session advisory lock on a reserved connection

@@ -415,7 +415,7 @@ try {
   const bodyWords = docs.reduce((n, d) => n + d.body.split(' ').length, 0) / docs.length;
 
   // As in the server: searches run on the search pool (sessions started with the search settings).
-  const index: SearchIndex = new PostgresSearchIndex(db, { readDb: database.readPool('search', SEARCH_SESSION_SETTINGS, CLIENTS) });
+  const index: SearchIndex = new PostgresSearchIndex(db, { sessions: database.readPool('search', SEARCH_SESSION_SETTINGS, CLIENTS) });
   await index.prepare();
   started = performance.now();
   for (let i = 0; i < (reuse ? 0 : docs.length); i += BATCH) await index.upsert(docs.slice(i, i + BATCH));

@@ -288,12 +288,12 @@ describe.each(tiers)('search API ($name tier)', (tier) => {
     }
     if (!pool) throw new Error('PostgreSQL gives a search pool');
     const [row] = await queryRows<{ seqscan: string; cache: string }>(
-      pool,
+      pool.db,
       sql`select current_setting('enable_seqscan') as seqscan, current_setting('plan_cache_mode') as cache`,
     );
     expect(row).toEqual({ seqscan: 'off', cache: 'force_custom_plan' });
-    await expect(pool.execute(sql`delete from search_entries`)).rejects.toMatchObject({ cause: { code: '25006' } }); // read_only_sql_transaction
-    const hits = await new PostgresSearchIndex(t.deps.db, { readDb: pool }).search(
+    await expect(pool.db.execute(sql`delete from search_entries`)).rejects.toMatchObject({ cause: { code: '25006' } }); // read_only_sql_transaction
+    const hits = await new PostgresSearchIndex(t.deps.db, { sessions: pool }).search(
       { orgId: a.orgId, customerId: null, publishedOnly: false, exportCleared: false },
       { q: '4A2231', limit: 20 },
     );

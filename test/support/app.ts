@@ -24,11 +24,11 @@ export async function makeTestApp(
   const uploads: UploadTracker = { begin() {}, end() {}, inFlight: 0 };
   // As in production: on PostgreSQL searches run on their own pool of preset sessions (on PGlite,
   // in a transaction with the same settings).
-  const readDb = archive.database.readPool('search', SEARCH_SESSION_SETTINGS, 2);
+  const sessions = archive.database.readPool('search', SEARCH_SESSION_SETTINGS, 2);
   const app = createApp({
     archive: archive.deps,
     database: archive.database,
-    search: new PostgresSearchIndex(archive.deps.db, { readDb }),
+    search: new PostgresSearchIndex(archive.deps.db, { sessions }),
     metrics: createMetrics(),
     uploads,
     logger: createLogger({ LOG_LEVEL: 'silent' }),
