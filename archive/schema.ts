@@ -625,6 +625,12 @@ export const searchEntries = pgTable(
     issueYear: integer('issue_year'),
     /** Identifiers (heat, PO, certificate, tag numbers) joined by spaces, upper-cased, for pg_trgm. */
     identifiers: text('identifiers').notNull().default(''),
+    /**
+     * The identifiers without separators ("21-43567" → "2143567"), for infix search through the
+     * scoped trigram index: stored, so a candidate's recheck is a LIKE on a short column instead
+     * of a regular expression per row (7 ms of a 12 ms heat search with 1,300 candidates).
+     */
+    identifiersCompact: text('identifiers_compact').generatedAlwaysAs(sql`regexp_replace(identifiers, '[^[:alnum:] ]', '', 'g')`),
     body: text('body').notNull().default(''),
     /** Weighted, with positions: phrase queries ("M-650", quoted words) are confirmed on it. */
     tsv: tsvector('tsv').notNull(),

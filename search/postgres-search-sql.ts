@@ -91,8 +91,8 @@ function identifierInfix(field: IdentifierField, value: string): SQL {
 
 /** An identifier without separators, in SQL (as `compactIdentifier`). */
 const compactSql = (value: SQL) => sql`regexp_replace(${value}, '[^[:alnum:] ]', '', 'g')`;
-/** The expression of the `search_entries_identifiers_scoped` index (migration 0012): keep them equal. */
-const COMPACT_IDENTIFIERS = compactSql(sql`e.identifiers`);
+/** The identifiers without separators (stored: `compactSql` of `identifiers`), as the scoped trigram index holds them. */
+const COMPACT_IDENTIFIERS = sql`e.identifiers_compact`;
 
 /** Entries in scope with an identifier that shares enough trigrams with `value`, closest first. */
 export function typoCandidates(scope: SearchScope, value: string): SQL {
@@ -180,7 +180,10 @@ function textCondition(plan: Plan, walking = false): SQL | null {
     return sql`(${text} or ${terms.rest ? sql`(${fullText(plan, terms.rest, true)} and ${identified})` : identified})`;
   }
   if (terms.rest) ids.push(fullText(plan, terms.rest));
-  return sql`(${text} or (${sql.join(ids, sql` and `)}))`;
+  // The identifiers first: a bitmap scan rechecks the whole condition on every candidate row, and
+  // OR stops at its first true arm, so a row found by its identifier never reads its words (a
+  // TOAST fetch: 7 ms of a 10 ms search with 1,300 candidates).
+  return sql`((${sql.join(ids, sql` and `)}) or ${text})`;
 }
 
 /** Grade keys named by the query's words (or the whole query, e.g. "22Cr duplex"), for ranking. */
