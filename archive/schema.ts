@@ -657,12 +657,8 @@ export const searchEntries = pgTable(
     // Filter-only searches (class, type, date) of current revisions: the grade GIN alone returns
     // every entry of a grade family, most of them filtered away afterwards.
     index('search_entries_filters').on(t.orgId, t.docClass, t.certType, t.issueDate).where(sql`not ${t.superseded}`),
-    // Broad text queries read the newest current matches in index order, and stop at the cap.
-    index('search_entries_recent').on(t.orgId, t.issueDate.desc(), t.id).where(sql`not ${t.superseded}`),
-    index('search_entries_recent_published')
-      .on(t.orgId, t.customerId, t.issueDate.desc(), t.id)
-      .where(sql`${t.published} and not ${t.superseded}`),
-    index('search_entries_title_tsv').using('gin', t.titleTsv),
+    // Broad text queries walk `search_words` (its own `recent` btrees); the title's words rank a
+    // match row by row: neither needs an index here any more (dropped in 0012).
   ],
 );
 

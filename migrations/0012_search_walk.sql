@@ -22,12 +22,16 @@ CREATE TABLE "search_words" (
 );
 --> statement-breakpoint
 DROP INDEX "search_entries_words";--> statement-breakpoint
+DROP INDEX "search_entries_recent";--> statement-breakpoint
+DROP INDEX "search_entries_recent_published";--> statement-breakpoint
+DROP INDEX "search_entries_title_tsv";--> statement-breakpoint
 ALTER TABLE "search_entries" ADD COLUMN "identifiers_compact" text GENERATED ALWAYS AS (regexp_replace(identifiers, '[^[:alnum:] ]', '', 'g')) STORED;--> statement-breakpoint
 ALTER TABLE "search_words" ADD CONSTRAINT "search_words_id_search_entries_id_fk" FOREIGN KEY ("id") REFERENCES "public"."search_entries"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "search_words" ADD CONSTRAINT "search_words_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "search_words_recent" ON "search_words" USING btree ("org_id","issue_date" DESC NULLS LAST,"id") WHERE not "search_words"."superseded";--> statement-breakpoint
 CREATE INDEX "search_words_recent_published" ON "search_words" USING btree ("org_id","customer_id","issue_date" DESC NULLS LAST,"id") WHERE "search_words"."published" and not "search_words"."superseded";--> statement-breakpoint
-CREATE INDEX "search_entries_words_scoped" ON "search_entries" USING gin ("org_id","customer_id","words");--> statement-breakpoint
+CREATE INDEX "search_entries_words_scoped" ON "search_entries" USING gin ("org_id","customer_id","words");
+--> statement-breakpoint
 -- The words stay in line (compressed only when a row would not fit a page otherwise): walking an
 -- entry must not cost a TOAST index lookup and a second heap read.
 ALTER TABLE "search_words" ALTER COLUMN "words" SET STORAGE MAIN;

@@ -205,7 +205,7 @@ function relevanceConditions(terms: QueryTerms, walking: boolean): { strong: SQL
   if (grades.length) strong.push(sql`e.grade_keys && ${list(grades)}`);
   return {
     strong: strong.length ? sql`(${sql.join(strong, sql` or `)})` : null,
-    // The whole query matching the title's own words, through its GIN index (exact, no tsvector read).
+    // The whole query matching the title's own words (a small tsvector in line, not the body's).
     title: terms.text ? sql`e.title_tsv @@ ${tsQuery(terms.text)}` : null,
   };
 }
@@ -227,7 +227,7 @@ function sortKey({ terms }: Plan, walking: boolean): SQL {
 }
 
 /**
- * Within a relevance class, the sort key's order, which the `search_entries_recent*` indexes deliver
+ * Within a relevance class, the sort key's order, which the `search_words_recent*` indexes deliver
  * for current entries, so a broad text match stops at the cap. (Not offered without a text query:
  * for a rare heat infix the planner would walk that index and test all 60,000 entries.)
  */
