@@ -26,6 +26,10 @@ describe('snippets', () => {
     expect(excerptHtml('plex duplex steel', wordMatcher(['plex']), { before: true, after: false })).toBeNull();
     expect(excerptHtml('duplex stee', wordMatcher(['duplex', 'stee']), { before: false, after: true })).toBe('<mark>duplex</mark>');
     expect(wordMatcher([])).toBeNull();
+    // Letters beyond ASCII are word characters too.
+    expect(excerptHtml('Die Prüfung, Zuschläge', wordMatcher(['prüfung', 'zuschl']), { before: false, after: false })).toBe(
+      'Die <mark>Prüfung</mark>, Zuschläge',
+    );
   });
 
   it('mark the matched part of an identifier', () => {

@@ -363,7 +363,7 @@ function toHit(row: HitRow, explaining: Explainer): SearchHit {
 interface Explainer {
   plan: Plan;
   /** The query's words, matched in a body excerpt (see `wordMatcher`); null without text. */
-  words: RegExp | null;
+  words: string[] | null;
   /** Grade keys named by the grade filter or a word of the query. */
   grades: ReadonlySet<string>;
 }
