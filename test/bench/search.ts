@@ -420,7 +420,7 @@ try {
   started = performance.now();
   for (let i = 0; i < (reuse ? 0 : docs.length); i += BATCH) await index.upsert(docs.slice(i, i + BATCH));
   const buildSeconds = reuse ? Number.NaN : (performance.now() - started) / 1000;
-  if (!reuse) await db.execute(sql`vacuum analyze search_entries`);
+  if (!reuse) await db.execute(sql`vacuum analyze search_entries, search_words`);
   const size = await queryRows<{ table: string; total: string }>(
     db,
     sql`select pg_size_pretty(pg_table_size('search_entries')) as table, pg_size_pretty(pg_total_relation_size('search_entries')) as total`,
