@@ -1,9 +1,10 @@
+import type { ReadPool } from '../archive/adapters/database.js';
 import type { Db } from '../archive/db.js';
 import { AppError } from '../core/errors.js';
 import type { SearchIndexFor } from './indexing.js';
 import { createMeilisearchIndex } from './meilisearch/meilisearch-search.js';
 import type { SearchIndex } from './port.js';
-import { PostgresSearchIndex, type SearchSessions } from './postgres-search.js';
+import { PostgresSearchIndex } from './postgres-search.js';
 
 export interface SearchSettings {
   engine: 'postgres' | 'meilisearch';
@@ -26,7 +27,7 @@ export interface SearchEngine {
  * Chooses the search engine once, in the composition root (`ARKIV_SEARCH`). `sessions`: on
  * PostgreSQL, a pool of sessions started with `SEARCH_SESSION_SETTINGS` (see `Database.readPool`).
  */
-export function createSearchEngine(settings: SearchSettings, db: Db, sessions: SearchSessions | null = null): SearchEngine {
+export function createSearchEngine(settings: SearchSettings, db: Db, sessions: ReadPool | null = null): SearchEngine {
   switch (settings.engine) {
     case 'postgres':
       return { index: new PostgresSearchIndex(db, { sessions }), indexFor: (tx) => new PostgresSearchIndex(tx) };

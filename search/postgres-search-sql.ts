@@ -144,8 +144,8 @@ function filterConditions(plan: Plan): SQL[] {
 const tsQuery = (text: string) => sql`websearch_to_tsquery('simple', ${text})`;
 
 /**
- * `text` in the entry's words. Tested on the stripped `words` (one TOAST chunk, GIN-indexed); a phrase
- * ("M-650", quoted words) is loosened there into its words and confirmed on the positional
+ * `text` in the entry's words. Tested on the stripped `words` (GIN-indexed; in line in
+ * `search_words`, which walks read); a phrase ("M-650", quoted words) is loosened there into its words and confirmed on the positional
  * tsvector, for the few entries that hold them all. The planner folds the comparison of the two
  * queries (immutable functions of constants), so a plain query never reads the tsvector. A phrase
  * under a negation cannot be loosened (excluding "a b" is not excluding a and b): such a query
@@ -275,10 +275,11 @@ const and = (conditions: SQL[]) => sql.join(conditions, sql` and `);
  * correlated words ("impact test": a bitmap of 60,000 entries; "weld neck flange": 2,000
  * estimated, 10,000 real) pick plans that read every match, so the statement decides by what it
  * finds rather than by an estimate. It walks the newest entries in scope in `search_words` (a
- * `search_words_recent*` btree; narrow rows with the words in line), testing each one's words and stopping at `cap + 1` matches, over bounded windows
- * (`WALK`); each further step runs only when the previous ones came up short, gated by one-time
- * filters on their counts; the last step takes all matches through the GIN indexes. Every step
- * yields the same entries, the newest `cap + 1` matches; the sort key is computed for those only.
+ * `search_words_recent*` btree; narrow rows with the words in line), testing each one's words
+ * and stopping at `cap + 1` matches, over bounded windows (`WALK`); each further step runs only
+ * when the previous ones came up short, gated by one-time filters on their counts; the last step
+ * takes all matches through the GIN indexes. Every step yields the same entries, the newest
+ * `cap + 1` matches; the sort key is computed for those only.
  */
 function newestTextMatches(plan: Plan, columns: (walking: boolean) => SQL, where: SQL[], text: SQL): SQL {
   const cap = plan.matchCap;
@@ -334,10 +335,10 @@ const WARM_SESSION = sql.raw(`(select length(repeat(' ', case when current_setti
  * The match and the page, one statement: the `matchCap + 1` matching entries to rank (all of
  * them when there are no more; for a text query the newest, see `newestTextMatches`), the best
  * `matchCap` of them by sort key, the page (keyset on sort key, id; one entry more than shown, to
- * know whether there is a next page) with its rows for display and their body excerpts, the counts
- * per facet value and the total over the best (one hash aggregate over (facet, value) pairs:
- * GROUPING SETS and a window cost PostgreSQL more to plan, two to three milliseconds, than a
- * heat-number search takes to run), and whether the cap cut anything.
+ * know whether there is a next page) with its rows for display and their body excerpts, the best
+ * matches' facet columns (counted by `countedResult`: GROUPING SETS and a window cost PostgreSQL
+ * more to plan, two to three milliseconds, than a heat-number search takes to run), and whether
+ * the cap cut anything.
  */
 export function matchStatement(plan: Plan): SQL {
   const text = textCondition(plan);

@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type { ReadPool } from '../archive/adapters/database.js';
 import { type Db, queryRows } from '../archive/db.js';
 import { inTenant } from '../archive/tenancy.js';
 import { AppError } from '../core/errors.js';
@@ -40,15 +41,6 @@ export const SEARCH_SESSION_SETTINGS: Readonly<Record<string, string>> = {
   plan_cache_mode: 'force_custom_plan',
   'pg_trgm.word_similarity_threshold': String(TYPO_SIMILARITY),
 };
-
-/**
- * The search pool (archive's `Database.readPool`): sessions started read-only with
- * `SEARCH_SESSION_SETTINGS`; `rows` runs the match statement without drizzle's renderer.
- */
-export interface SearchSessions {
-  db: Db;
-  rows<T>(query: SQL): Promise<T[]>;
-}
 
 /** Shortest identifier that gets a typo pass (see `search`). */
 const MIN_TYPO_LENGTH = 6;
@@ -99,7 +91,7 @@ export class PostgresSearchIndex implements SearchIndex {
     private readonly options: {
       matchCap?: number;
       /** A pool whose sessions start with `SEARCH_SESSION_SETTINGS` (see `Database.readPool`). */
-      sessions?: SearchSessions | null;
+      sessions?: ReadPool | null;
     } = {},
   ) {}
 
@@ -158,8 +150,9 @@ export class PostgresSearchIndex implements SearchIndex {
    * operator (`@@`, ILIKE, `&&`, `<%`) before a policy's condition, so under RLS every search is
    * a sequential scan. So a search runs as the connecting role with the scope as explicit
    * predicates, built from `SearchScope` alone: one statement finds the matches and reads the
-   * page (see `matchStatement`); its counts become facets here (`countedResult`). On PostgreSQL it runs on the search pool, whose sessions start
-   * read-only with the planner settings (`SEARCH_SESSION_SETTINGS`): one round trip (at 8
+   * page (see `matchStatement`); its counts become facets here (`countedResult`). On PostgreSQL
+   * it runs on the search pool, whose sessions start read-only with the planner settings
+   * (`SEARCH_SESSION_SETTINGS`), through the pool's own renderer: one round trip (at 8
    * concurrent searches on two cores every round trip waits for a CPU). Elsewhere (PGlite) the
    * same settings are set in a read-only transaction first. The rows it returns are checked
    * against the scope once more here (`assertInScope`): a mistake in a predicate fails loudly,
