@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultSearchSessions } from '../search/postgres-search.js';
 
 /**
  * All settings, parsed and validated once at boot. Nothing else in Arkiv reads process.env:
@@ -42,6 +43,12 @@ const schema = z
     ARKIV_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
     /** The search engine: Postgres full text in the same database (default) or Meilisearch (MEILI_HOST). */
     ARKIV_SEARCH: z.enum(['postgres', 'meilisearch']).default('postgres'),
+    /**
+     * Searches PostgreSQL runs at once (the search pool's sessions); more wait their turn in the
+     * pool. Default: this machine's CPUs + 1 (see `defaultSearchSessions`); set it to the database
+     * server's CPUs + 1 when that runs elsewhere.
+     */
+    ARKIV_SEARCH_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(defaultSearchSessions()),
     MEILI_HOST: z.string().url().optional(),
     MEILI_API_KEY: z.string().optional(),
     /** Meilisearch index uid (letters, digits, `-`, `_`). */

@@ -48,9 +48,7 @@ export async function createRuntime(config: Config, options: { migrate?: boolean
         meiliSearchApiKeyUid: config.MEILI_SEARCH_API_KEY_UID,
       },
       database.db,
-      config.ARKIV_SEARCH === 'postgres'
-        ? database.readPool('search', SEARCH_SESSION_SETTINGS, Math.max(2, Math.ceil(config.DATABASE_POOL_SIZE / 2)))
-        : null,
+      config.ARKIV_SEARCH === 'postgres' ? database.readPool('search', SEARCH_SESSION_SETTINGS, config.ARKIV_SEARCH_CONCURRENCY) : null,
     );
     await search.index.prepare();
     return {

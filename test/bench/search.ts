@@ -13,7 +13,8 @@
  * Arkiv's migrations and dropped. Run: node --import tsx test/bench/search.ts
  * (DATABASE_URL of a PostgreSQL server where the user may create databases; SEARCH_BENCH_DOCS overrides the count;
  * SEARCH_BENCH_KEEP=1 keeps the database afterwards, for EXPLAIN ANALYZE; SEARCH_BENCH_REUSE=1 measures the
- * queries on a kept database without building it again.)
+ * queries on a kept database without building it again; SEARCH_BENCH_SESSIONS sets the search pool's size, by
+ * default the server's, CPUs + 1.)
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -24,13 +25,15 @@ import { openDatabase } from '../../archive/adapters/database.js';
 import { type Db, queryRows } from '../../archive/db.js';
 import { gradeInfo } from '../../search/grades.js';
 import type { SearchDocument, SearchIndex, SearchQuery, SearchScope } from '../../search/port.js';
-import { PostgresSearchIndex, SEARCH_SESSION_SETTINGS } from '../../search/postgres-search.js';
+import { defaultSearchSessions, PostgresSearchIndex, SEARCH_SESSION_SETTINGS } from '../../search/postgres-search.js';
 
 const DOCS = Number(process.env.SEARCH_BENCH_DOCS ?? 100_000);
 const BATCH = 500;
 const CLIENTS = 8;
 const QUERIES_PER_SHAPE = 400;
 const TARGET_P95_MS = 50;
+/** Search pool sessions: the server's default (CPUs + 1) unless SEARCH_BENCH_SESSIONS says otherwise. */
+const SESSIONS = Number(process.env.SEARCH_BENCH_SESSIONS ?? defaultSearchSessions());
 const BENCH_DB = 'arkiv_bench_search';
 const keepDatabase = process.env.SEARCH_BENCH_KEEP === '1' || process.env.SEARCH_BENCH_REUSE === '1';
 
@@ -415,7 +418,7 @@ try {
   const bodyWords = docs.reduce((n, d) => n + d.body.split(' ').length, 0) / docs.length;
 
   // As in the server: searches run on the search pool (sessions started with the search settings).
-  const index: SearchIndex = new PostgresSearchIndex(db, { sessions: database.readPool('search', SEARCH_SESSION_SETTINGS, CLIENTS) });
+  const index: SearchIndex = new PostgresSearchIndex(db, { sessions: database.readPool('search', SEARCH_SESSION_SETTINGS, SESSIONS) });
   await index.prepare();
   started = performance.now();
   for (let i = 0; i < (reuse ? 0 : docs.length); i += BATCH) await index.upsert(docs.slice(i, i + BATCH));
@@ -489,7 +492,7 @@ try {
   }
 
   console.log(
-    `search bench: PostgreSQL ${(await queryRows<{ server_version: string }>(db, sql`show server_version`))[0]?.server_version ?? '?'}, ${cpus().length} CPUs, ${CLIENTS} clients`,
+    `search bench: PostgreSQL ${(await queryRows<{ server_version: string }>(db, sql`show server_version`))[0]?.server_version ?? '?'}, ${cpus().length} CPUs, ${CLIENTS} clients, ${SESSIONS} search sessions`,
   );
   console.log(
     `corpus: ${docs.length} entries (${bodyWords.toFixed(0)} body words avg), ${orgs.length} orgs; generated in ${generateSeconds.toFixed(1)} s`,
