@@ -2,7 +2,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { sqlText } from '../archive/adapters/sql-text.js';
 import type { SearchScope } from './port.js';
-import { matchStatement, type Plan, typoCandidates } from './postgres-search-sql.js';
+import { matchStatement, type Plan, typoCandidates, WALK } from './postgres-search-sql.js';
 import { readQuery } from './query-terms.js';
 
 const dialect = new PgDialect();
@@ -35,11 +35,11 @@ describe('search statements', () => {
     }
   });
 
-  it('states the scope in each step of the match (two walks, the GIN fallback) and in the page rows', () => {
+  it('states the scope in each step of the match (two walks, the newest year, the year steps, all matches) and in the page rows', () => {
     const { sql } = render(matchStatement(plan(customer, 'impact test')));
-    expect(sql.match(/e\.org_id = \$\d+::uuid and e\.customer_id = \$\d+::uuid and e\.published/g)).toHaveLength(4);
+    expect(sql.match(/e\.org_id = \$\d+::uuid and e\.customer_id = \$\d+::uuid and e\.published/g)).toHaveLength(5 + WALK.years);
     expect(sql.match(/from search_words e where e\.org_id = \$\d+::uuid and e\.customer_id = \$\d+::uuid and e\.published/g)).toHaveLength(
-      2,
+      3,
     );
     expect(sql).toContain('from search_entries e where');
     expect(sql).toMatch(/join search_entries e on e\.id = p\.id[^;]*?\s+where e\.org_id = \$\d+::uuid/);
@@ -54,7 +54,9 @@ describe('search statements', () => {
 
   it('matches identifier-like words by infix as well as by full text', () => {
     const { sql, params } = render(matchStatement(plan(customer, '4A22 duplex')));
-    expect(sql).toContain("e.words @@ regexp_replace(websearch_to_tsquery('simple'");
+    expect(sql).toContain(
+      "e.words @@ (select regexp_replace(q::text, '<[0-9]*->|<[0-9]+>', '&', 'g')::tsquery from websearch_to_tsquery('simple'",
+    );
     expect(sql).toContain('e.identifiers_compact like');
     expect(params).toContain('%4A22%');
     expect(params).toContain('duplex');

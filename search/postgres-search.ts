@@ -39,7 +39,7 @@ export const SEARCH_SESSION_SETTINGS: Readonly<Record<string, string>> = {
   enable_seqscan: 'off',
   jit: 'off',
   max_parallel_workers_per_gather: '0',
-  plan_cache_mode: 'force_custom_plan',
+  plan_cache_mode: 'force_generic_plan',
   'pg_trgm.word_similarity_threshold': String(TYPO_SIMILARITY),
 };
 

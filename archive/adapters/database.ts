@@ -59,7 +59,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
         db: drizzle(reader, { schema }) as unknown as Db,
         async rows<T>(query: SQL) {
           const { text, params } = sqlText(query);
-          return (await reader.unsafe(text, params as never[])) as unknown as T[];
+          return (await reader.unsafe(text, params as never[], { prepare: true })) as unknown as T[];
         },
       };
     },

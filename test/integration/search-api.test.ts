@@ -291,7 +291,7 @@ describe.each(tiers)('search API ($name tier)', (tier) => {
       pool.db,
       sql`select current_setting('enable_seqscan') as seqscan, current_setting('plan_cache_mode') as cache`,
     );
-    expect(row).toEqual({ seqscan: 'off', cache: 'force_custom_plan' });
+    expect(row).toEqual({ seqscan: 'off', cache: 'force_generic_plan' });
     await expect(pool.db.execute(sql`delete from search_entries`)).rejects.toMatchObject({ cause: { code: '25006' } }); // read_only_sql_transaction
     const hits = await new PostgresSearchIndex(t.deps.db, { sessions: pool }).search(
       { orgId: a.orgId, customerId: null, publishedOnly: false, exportCleared: false },
