@@ -315,38 +315,48 @@ function newestTextMatches(plan: Plan, columns: (walking: boolean) => SQL, where
   const identified = (terms.identifiers.length > 0 && !terms.rest) || query.heat?.trim() || query.po?.trim();
   const walkText = textCondition(plan, true);
   if (query.includeSuperseded || identified || !walkText) return indexed(sql`true`);
-  const walk = (window: number, gate: SQL) => sql`
+  const walk = (window: number, gate: SQL, wanted: SQL = count(take)) => sql`
     select ${columns(true)} from (
       select e.* from (select e.* from search_words e where ${and(where)} and ${gate} order by ${order} limit ${count(window)}) e
-      where ${walkText} order by ${order} limit ${count(take)}) e`;
+      where ${walkText} order by ${order} limit ${wanted}) e`;
   const found = (...steps: string[]) => sql.raw(steps.map((step) => `(select count(*) from ${step})`).join(' + '));
   const firstWindow = WALK.first * cap;
   const worthWalking = Math.ceil(firstWindow * WALK.dense);
   const worthYears = Math.ceil(firstWindow * WALK.sparse);
   const years = Array.from({ length: WALK.years }, (_, i) => `year${i}`);
+  // …and only when the first walk's matches, spread over the days they span, promise the cap in
+  // that many years with a margin (in a small scope its window spans a year or more, and the
+  // years would fall short one after the other before all matches are read anyway).
+  const yearsWorthIt = sql`(select count(*) * ${count(365 * WALK.years)} from walk1)
+      >= ${count(Math.ceil(take * 1.5))} * (select greatest(max(m.issue_date) - min(m.issue_date), 1) from walk1 m)`;
   // Year by year from the newest issue year of the scope and filters (no match is newer), each
   // year only while the ones before it hold no more than the cap; their union, newest first, cut
   // to `cap + 1`, is the newest matches as soon as it holds more than the cap.
   const yearSteps = years.map(
     (step, i) =>
       sql`${sql.raw(step)} as materialized (${indexed(sql`e.issue_year = (select y from newest) - ${count(i)}
-      and ${found('walk1')} between ${count(worthYears)} and ${count(worthWalking - 1)}
+      and ${found('walk1')} between ${count(worthYears)} and ${count(worthWalking - 1)} and ${yearsWorthIt}
       ${i > 0 ? sql`and ${found(...years.slice(0, i))} <= ${count(cap)}` : sql``}`)})`,
   );
-  const daysDesc = sql`(m.sort_key % 1000000) desc, m.id`;
   return sql`
     with walk1 as materialized (${walk(firstWindow, sql`true`)}),
-    walk2 as materialized (${walk(WALK.second * cap, sql`${found('walk1')} between ${count(worthWalking)} and ${count(cap)}`)}),
+    last1 as materialized (select m.issue_date as d, m.id from walk1 m order by m.issue_date nulls first, m.id desc limit 1),
+    walk2 as materialized (${walk(
+      (WALK.second - WALK.first) * cap,
+      sql`${found('walk1')} between ${count(worthWalking)} and ${count(cap)}
+        and e.issue_date <= (select d from last1) and (e.issue_date < (select d from last1) or e.id > (select id from last1))`,
+      sql`(select ${count(take)} - count(*) from walk1)`,
+    )}),
     newest as materialized (select e.issue_year as y from search_words e where ${and(where)} order by ${order} limit 1),
     ${sql.join(yearSteps, sql`, `)}
     select * from walk1 where ${found('walk1')} > ${count(cap)}
     union all
-    select * from walk2 where ${found('walk2')} > ${count(cap)}
+    select * from (select * from walk1 union all select * from walk2) m where ${found('walk1')} <= ${count(cap)} and ${found('walk1', 'walk2')} > ${count(cap)}
     union all
     (select * from (${sql.raw(years.map((step) => `select * from ${step}`).join(' union all '))}) m
-      where ${found(...years)} > ${count(cap)} order by ${daysDesc} limit ${count(take)})
+      where ${found(...years)} > ${count(cap)} order by m.issue_date desc nulls last, m.id limit ${count(take)})
     union all
-    ${indexed(sql`${found('walk1')} <= ${count(cap)} and ${found('walk2')} <= ${count(cap)} and ${found(...years)} <= ${count(cap)}`)}`;
+    ${indexed(sql`${found('walk1')} <= ${count(cap)} and ${found('walk1', 'walk2')} <= ${count(cap)} and ${found(...years)} <= ${count(cap)}`)}`;
 }
 
 /**
@@ -382,7 +392,7 @@ export function matchStatement(plan: Plan): SQL {
     : sql``;
   // The same columns in `search_entries` and in `search_words` (what a walk reads).
   const columns = (walking: boolean) =>
-    sql`e.id, ${sortKey(plan, walking)} as sort_key, e.doc_class, e.cert_type, e.grade_family, e.customer_id, e.order_id, e.issue_year`;
+    sql`e.id, ${sortKey(plan, walking)} as sort_key, e.doc_class, e.cert_type, e.grade_family, e.customer_id, e.order_id, e.issue_year, e.issue_date`;
   const matched = text
     ? newestTextMatches(plan, columns, where, text)
     : sql`select ${columns(false)} from search_entries e where ${and(where)} order by sort_key desc, e.id limit ${count(plan.matchCap + 1)}`;
