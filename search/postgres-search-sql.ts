@@ -257,12 +257,13 @@ function excerpt({ terms }: Plan): { columns: SQL; start: SQL } {
   if (!terms.text) return { columns: sql`null::text as excerpt, null::int as excerpt_start`, start: sql`` };
   const anchor = [...terms.words].sort((a, b) => b.length - a.length)[0] ?? '';
   return {
-    columns: sql`substr(e.body, w.start, ${EXCERPT_LENGTH}) as excerpt, w.start as excerpt_start`,
+    columns: sql`substr(w.body, w.start, ${EXCERPT_LENGTH}) as excerpt, w.start as excerpt_start`,
     // Found once per row (`offset 0` keeps the planner from copying the expression into both uses);
     // as written in lower case first (a byte search), the whole body lower-cased only when that
-    // fails (lower() of every page row's body was 5 % of a broad search).
-    start: sql`cross join lateral (select greatest(coalesce(nullif(strpos(e.body, ${anchor}), 0), strpos(lower(e.body), ${anchor}))
-                 - ${EXCERPT_LEAD}, 1) as start offset 0) w`,
+    // fails (lower() of every page row's body was 5 % of a broad search). The body is stored out
+    // of line: read once (`|| ''`), not once per function that reads it.
+    start: sql`cross join lateral (select b.body, greatest(coalesce(nullif(strpos(b.body, ${anchor}), 0), strpos(lower(b.body), ${anchor}))
+                 - ${EXCERPT_LEAD}, 1) as start from (select e.body || '' as body offset 0) b offset 0) w`,
   };
 }
 const EXCERPT_LEAD = 100;
@@ -270,19 +271,33 @@ export const EXCERPT_LENGTH = 320;
 
 /**
  * How a text query finds its newest matches (see `newestTextMatches`): a first walk over the
- * newest `first × cap` entries in scope; a second over `second × cap` when the first found at
- * least a fraction `dense` of its window matching (so that the second, at that density, fills the
- * cap); when it found fewer but at least a fraction `sparse`, the matches of the newest `years`
- * issue years, one year at a time through the GIN index (its issue-year key); else, or when those
- * too fall short, all matches through the GIN index. A walked `search_words` entry costs ~1.6 µs,
- * a GIN match ~2 µs (a random heap row, then the sort), a year step ~0.7 ms besides, so the second
- * walk (3,000 entries, ~5 ms) beats reading all matches from that density on (~5,000 matches in an
- * organization of 60,000 entries), and a mid-density word ("duplex", 5 %: 2,500 matches) is
- * found in its newest year's 280 (1.3 ms instead of 5.3; measured with test/bench/search.ts).
+ * newest `first × cap` entries in scope (small: for a sparse word it is only the density probe);
+ * a second one on from the first one's last match, up to `second × cap` entries in all, when the
+ * first found at least a fraction `dense` of its window matching (so that the second, at that
+ * density, fills the cap); when it found fewer but at least a fraction `sparse`, the matches of
+ * the newest `years` issue years, one year at a time through the GIN index (its issue-year key);
+ * else, or when those too fall short, all matches through the GIN index. A walked `search_words`
+ * entry costs ~1.5 µs, a GIN match ~2 µs (a random heap row, then the sort), a year step ~0.7 ms
+ * besides, so the second walk (~4 ms at most) beats reading all matches from that density on
+ * (~5,000 matches in an organization of 60,000 entries), and a mid-density word ("duplex", 5 %:
+ * 2,500 matches) is found in its newest year's 280 (1.3 ms instead of 5.3; measured with
+ * test/bench/search.ts).
  */
-export const WALK = { first: 4, second: 12, dense: 0.085, sparse: 0.03, years: 3 } as const;
+export const WALK = { first: 2, second: 12, dense: 0.085, sparse: 0.03, years: 3 } as const;
 
 const and = (conditions: SQL[]) => sql.join(conditions, sql` and `);
+
+/**
+ * The columns of `search_entries` that ranking and counting a match read (see `sortKey`,
+ * `matchStatement`): what the GIN steps carry through their top-N sort, rather than whole rows
+ * (15 % of reading 2,500 matches).
+ */
+const RANKED_COLUMNS = sql.raw(
+  ['id', 'superseded', 'issue_date', 'issue_year', 'doc_class', 'cert_type', 'grade_family', 'customer_id', 'order_id', 'grade_keys']
+    .concat(['title_tsv', 'identifiers', 'identifiers_compact'])
+    .map((c) => `e.${c}`)
+    .join(', '),
+);
 
 /**
  * The matches a text query ranks: its newest `cap + 1` matches (ranked by relevance afterwards).
@@ -306,7 +321,7 @@ function newestTextMatches(plan: Plan, columns: (walking: boolean) => SQL, where
   // planner, trusting its estimate, would walk the btree once more, matches apart.
   const unwalkable = sql`${plan.query.includeSuperseded ? sql`e.superseded, ` : sql``}e.issue_date + 0 desc nulls last, e.id`;
   const indexed = (gate: SQL) =>
-    sql`select ${columns(false)} from (select e.* from search_entries e where ${and([...where, text])} and ${gate} order by ${unwalkable} limit ${count(take)}) e`;
+    sql`select ${columns(false)} from (select ${RANKED_COLUMNS} from search_entries e where ${and([...where, text])} and ${gate} order by ${unwalkable} limit ${count(take)}) e`;
   // Superseded entries are in no `recent` btree: walking them newest first would sort the scope.
   // A query of identifiers alone (a heat or PO number, or a piece of one), or filtered by a heat or
   // PO number, matches a handful of entries through the trigram index: walking would test a

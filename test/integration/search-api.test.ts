@@ -197,7 +197,7 @@ describe.each(tiers)('search API ($name tier)', (tier) => {
       .map((h: Json) => h.issueDate as string)
       .sort()
       .reverse();
-    // A cap of one: the first walk (four entries) fills it; a cap of two and three: the walks or the indexes.
+    // A cap of one: the first walk (two entries) fills it; a cap of two and three: the walks or the indexes.
     for (const matchCap of [1, 2, 3]) {
       const capped = await new PostgresSearchIndex(t.deps.db, { matchCap }).search(scope, { q: 'stainless', limit: 20 });
       expect(capped.total).toBe(Math.min(matchCap, all.total));

@@ -10,14 +10,14 @@ import { tiers } from '../support/tiers.js';
  * A broad text query ranks its newest `matchCap + 1` matches, found by whichever step suits the
  * word's density (see `newestTextMatches`): the first walk, the second walk, the newest issue
  * years one by one through the GIN index, or all matches. Each step must yield exactly the newest
- * matches. With a cap of 25 the first walk covers the newest 100 entries of the scope; the words
+ * matches. With a cap of 20 the first walk covers the newest 40 entries of the scope; the words
  * below are spread so that each one takes its own step.
  */
-const CAP = 25;
+const CAP = 20;
 const YEARS = 6;
 const PER_YEAR = 200;
-/** Word → every how many entries it appears (densities 50 %, 10 %, 5 %, 1 %). */
-const EVERY = { dense: 2, mid: 10, sparse: 20, rare: 100 } as const;
+/** Word → every how many entries it appears (densities 100 %, 10 %, 5 %, 1 %). */
+const EVERY = { dense: 1, mid: 10, sparse: 20, rare: 100 } as const;
 
 describe.each(tiers)('search steps ($name tier)', (tier) => {
   let t: TestApp;
