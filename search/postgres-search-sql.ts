@@ -44,8 +44,9 @@ export const DEFAULT_MATCH_CAP = 250;
 
 /**
  * A limit or a count written into the text, not sent as a parameter: a generic plan (see
- * `SEARCH_SESSION_SETTINGS`) must know its LIMITs to choose the walks' ordered index scans, and the
- * statement's text stays the same for every search of a shape.
+ * `SEARCH_SESSION_SETTINGS`) must know its LIMITs to choose the walks' ordered index scans. Only
+ * for the constants of the walks and the cap: the page size, which a client chooses, stays a
+ * parameter, so each session prepares one statement per query shape, not one per page size.
  */
 const count = (n: number) => {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a count: ${n}`);
@@ -414,7 +415,7 @@ export function matchStatement(plan: Plan): SQL {
   return sql`
     with matched as materialized (${matched}),
     best as materialized (select * from matched m order by m.sort_key desc, m.id limit ${count(plan.matchCap)}),
-    page as (select m.id, m.sort_key from best m ${after} order by m.sort_key desc, m.id limit ${count(plan.query.limit + 1)})
+    page as (select m.id, m.sort_key from best m ${after} order by m.sort_key desc, m.id limit ${plan.query.limit + 1})
     select
       (select json_build_array(count(*), json_agg(doc_class), json_agg(cert_type), json_agg(grade_family),
          (select json_object_agg(c.v, c.n) from (select customer_id as v, count(*) as n from best where customer_id is not null group by 1) c),
@@ -436,7 +437,7 @@ function pageRows(plan: Plan, scope: SQL[]): SQL {
     select e.id, e.org_id, e.key, e.document_id, e.revision_no, e.artifact_id, e.customer_id, e.order_id, e.title, e.doc_class,
            e.cert_type, e.document_number, e.po_number, e.grade, e.grade_keys, e.heat_numbers, e.tag_numbers,
            e.issue_date::text as issue_date, e.published, e.superseded, ${window.columns}
-    from (select p.id from page p order by p.sort_key desc, p.id limit ${count(plan.query.limit)}) p
+    from (select p.id from page p order by p.sort_key desc, p.id limit ${plan.query.limit}) p
     join search_entries e on e.id = p.id ${window.start}
     where ${and(scope)}`;
 }
