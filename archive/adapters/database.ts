@@ -26,7 +26,10 @@ export interface Database {
 /** A pool of read-only sessions (see `Database.readPool`). */
 export interface ReadPool {
   db: Db;
-  /** Runs a statement of text, nested `sql` and plain values (see `sqlText`) without drizzle's renderer. */
+  /**
+   * Runs a statement of text, nested `sql` and plain values (see `sqlText`) without drizzle's
+   * renderer, as a prepared statement of its session (prepared once per session and text).
+   */
   rows<T>(query: SQL): Promise<T[]>;
 }
 
