@@ -293,12 +293,8 @@ const and = (conditions: SQL[]) => sql.join(conditions, sql` and `);
  * `matchStatement`): what the GIN steps carry through their top-N sort, rather than whole rows
  * (15 % of reading 2,500 matches).
  */
-const RANKED_COLUMNS = sql.raw(
-  ['id', 'superseded', 'issue_date', 'issue_year', 'doc_class', 'cert_type', 'grade_family', 'customer_id', 'order_id', 'grade_keys']
-    .concat(['title_tsv', 'identifiers', 'identifiers_compact'])
-    .map((c) => `e.${c}`)
-    .join(', '),
-);
+const RANKED_COLUMNS = sql.raw(`e.id, e.superseded, e.issue_date, e.issue_year, e.doc_class, e.cert_type, e.grade_family,
+  e.customer_id, e.order_id, e.grade_keys, e.title_tsv, e.identifiers, e.identifiers_compact`);
 
 /**
  * The matches a text query ranks: its newest `cap + 1` matches (ranked by relevance afterwards).

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { type SQL, sql } from 'drizzle-orm';
 import type { ReadPool } from '../archive/adapters/database.js';
 import { type Db, queryRows } from '../archive/db.js';
@@ -45,19 +44,6 @@ export const SEARCH_SESSION_SETTINGS: Readonly<Record<string, string>> = {
   plan_cache_mode: 'force_generic_plan',
   'pg_trgm.word_similarity_threshold': String(TYPO_SIMILARITY),
 };
-
-/**
- * How many searches PostgreSQL should run at once: one per CPU, plus one whose round trip or
- * result is in flight. A search is CPU work on the database server; running more at once than it
- * has CPUs only adds context switches and cache misses: on the bench (2 CPUs, 8 concurrent
- * clients) the same searches took 9.3 ms of PostgreSQL CPU each on 8 sessions and 6.3 on 3, and
- * their p95 fell from 100 to 62 ms (test/bench/search.ts, `SEARCH_BENCH_SESSIONS`). The others
- * wait in the pool's queue, which is cheaper than waiting for a CPU inside the server. Assumes
- * the database runs on a machine like this one (`ARKIV_SEARCH_CONCURRENCY` says otherwise).
- */
-export function defaultSearchSessions(): number {
-  return availableParallelism() + 1;
-}
 
 /** Shortest identifier that gets a typo pass (see `search`). */
 const MIN_TYPO_LENGTH = 6;

@@ -27,15 +27,16 @@ import { openDatabase } from '../../archive/adapters/database.js';
 import { type Db, queryRows } from '../../archive/db.js';
 import { gradeInfo } from '../../search/grades.js';
 import type { SearchDocument, SearchIndex, SearchQuery, SearchScope } from '../../search/port.js';
-import { defaultSearchSessions, PostgresSearchIndex, SEARCH_SESSION_SETTINGS } from '../../search/postgres-search.js';
+import { PostgresSearchIndex, SEARCH_SESSION_SETTINGS } from '../../search/postgres-search.js';
+import { loadConfig } from '../../server/config.js';
 
 const DOCS = Number(process.env.SEARCH_BENCH_DOCS ?? 100_000);
 const BATCH = 500;
 const CLIENTS = 8;
 const QUERIES_PER_SHAPE = 400;
 const TARGET_P95_MS = 50;
-/** Search pool sessions: the server's default (CPUs + 1) unless SEARCH_BENCH_SESSIONS says otherwise. */
-const SESSIONS = Number(process.env.SEARCH_BENCH_SESSIONS ?? defaultSearchSessions());
+/** Search pool sessions: the server's default (`ARKIV_SEARCH_CONCURRENCY`) unless SEARCH_BENCH_SESSIONS says otherwise. */
+const SESSIONS = Number(process.env.SEARCH_BENCH_SESSIONS ?? loadConfig({}).ARKIV_SEARCH_CONCURRENCY);
 const BENCH_DB = 'arkiv_bench_search';
 const keepDatabase = process.env.SEARCH_BENCH_KEEP === '1' || process.env.SEARCH_BENCH_REUSE === '1';
 

@@ -67,7 +67,7 @@ describe.each(tiers)('search steps ($name tier)', (tier) => {
   });
 
   it('finds the newest matches of a dense, a mid, a sparse and a rare word, each by its own step', async () => {
-    // The densities the steps are chosen by, in the newest 100 entries (the first walk's window).
+    // The densities the steps are chosen by, in the newest 40 entries (the first walk's window).
     const window = WALK.first * CAP;
     expect(window / EVERY.dense).toBeGreaterThan(CAP); // the first walk fills the cap
     expect(window / EVERY.mid).toBeGreaterThanOrEqual(Math.ceil(window * WALK.dense)); // the second walk
