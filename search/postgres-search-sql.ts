@@ -251,8 +251,8 @@ function newestFirst({ query }: Plan): SQL {
 
 /**
  * A window of the body around an occurrence of the query's longest word (the first one written in
- * lower case, else the first in any case; 320 characters from 100 before it), for the snippet
- * (`excerptHtml`), and where it starts: the body is never sent whole.
+ * lower case, else capitalized, else in capitals, else the first in any case; 320 characters from
+ * 100 before it), for the snippet (`excerptHtml`), and where it starts: the body is never sent whole.
  */
 function excerpt({ terms }: Plan): { columns: SQL; start: SQL } {
   if (!terms.text) return { columns: sql`null::text as excerpt, null::int as excerpt_start`, start: sql`` };
@@ -260,14 +260,17 @@ function excerpt({ terms }: Plan): { columns: SQL; start: SQL } {
   return {
     columns: sql`substr(w.body, w.start, ${EXCERPT_LENGTH}) as excerpt, w.start as excerpt_start`,
     // Found once per row (`offset 0` keeps the planner from copying the expression into both uses);
-    // as written in lower case first (a byte search), the whole body lower-cased only when that
-    // fails (lower() of every page row's body was 5 % of a broad search). The body is stored out
-    // of line: read once (`|| ''`), not once per function that reads it.
-    start: sql`cross join lateral (select b.body, greatest(coalesce(nullif(strpos(b.body, ${anchor}), 0), strpos(lower(b.body), ${anchor}))
-                 - ${EXCERPT_LEAD}, 1) as start from (select e.body || '' as body offset 0) b offset 0) w`,
+    // by byte searches for the word as written in lower case, capitalized and in capitals ("NORSOK",
+    // "Sandvik"), the whole body lower-cased only when all three fail (lower() of a page row's body
+    // costs more than the rest of its excerpt: 5 % of a broad search). The body is stored out of
+    // line: read once (`|| ''`), not once per function that reads it.
+    start: sql`cross join lateral (select b.body, greatest(coalesce(nullif(strpos(b.body, ${anchor}), 0),
+                 nullif(strpos(b.body, ${capitalized(anchor)}), 0), nullif(strpos(b.body, ${anchor.toUpperCase()}), 0),
+                 strpos(lower(b.body), ${anchor})) - ${EXCERPT_LEAD}, 1) as start from (select e.body || '' as body offset 0) b offset 0) w`,
   };
 }
 const EXCERPT_LEAD = 100;
+const capitalized = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 export const EXCERPT_LENGTH = 320;
 
 /**
@@ -331,7 +334,10 @@ function newestTextMatches(plan: Plan, columns: (walking: boolean) => SQL, where
     select ${columns(true)} from (
       select e.* from (select e.* from search_words e where ${and(where)} and ${gate} order by ${order} limit ${count(window)}) e
       where ${walkText} order by ${order} limit ${wanted}) e`;
-  const found = (...steps: string[]) => sql.raw(steps.map((step) => `(select count(*) from ${step})`).join(' + '));
+  // Each step's count is taken once, in its own one-row CTE (`<step>_n`), and read by every gate
+  // that needs it: an aggregate per gate was a dozen aggregates to start and run per search.
+  const counted = (step: string) => sql.raw(`${step}_n as materialized (select count(*) as n from ${step})`);
+  const found = (...steps: string[]) => sql.raw(steps.map((step) => `(select n from ${step}_n)`).join(' + '));
   const firstWindow = WALK.first * cap;
   const worthWalking = Math.ceil(firstWindow * WALK.dense);
   const worthYears = Math.ceil(firstWindow * WALK.sparse);
@@ -339,8 +345,7 @@ function newestTextMatches(plan: Plan, columns: (walking: boolean) => SQL, where
   // …and only when the first walk's matches, spread over the days they span, promise the cap in
   // that many years with a margin (in a small scope its window spans a year or more, and the
   // years would fall short one after the other before all matches are read anyway).
-  const yearsWorthIt = sql`(select count(*) * ${count(365 * WALK.years)} from walk1)
-      >= ${count(Math.ceil(take * 1.5))} * (select greatest(max(m.issue_date) - min(m.issue_date), 1) from walk1 m)`;
+  const yearsWorthIt = sql`(select n * ${count(365 * WALK.years)} >= ${count(Math.ceil(take * 1.5))} * span from walk1_n)`;
   // Year by year from the newest issue year of the scope and filters (no match is newer), each
   // year only while the ones before it hold no more than the cap; their union, newest first, cut
   // to `cap + 1`, is the newest matches as soon as it holds more than the cap.
@@ -348,17 +353,19 @@ function newestTextMatches(plan: Plan, columns: (walking: boolean) => SQL, where
     (step, i) =>
       sql`${sql.raw(step)} as materialized (${indexed(sql`e.issue_year = (select y from newest) - ${count(i)}
       and ${found('walk1')} between ${count(worthYears)} and ${count(worthWalking - 1)} and ${yearsWorthIt}
-      ${i > 0 ? sql`and ${found(...years.slice(0, i))} <= ${count(cap)}` : sql``}`)})`,
+      ${i > 0 ? sql`and ${found(...years.slice(0, i))} <= ${count(cap)}` : sql``}`)}), ${counted(step)}`,
   );
   return sql`
     with walk1 as materialized (${walk(firstWindow, sql`true`)}),
+    walk1_n as materialized (select count(*) as n, greatest(max(m.issue_date) - min(m.issue_date), 1) as span from walk1 m),
     last1 as materialized (select m.issue_date as d, m.id from walk1 m order by m.issue_date nulls first, m.id desc limit 1),
     walk2 as materialized (${walk(
       (WALK.second - WALK.first) * cap,
       sql`${found('walk1')} between ${count(worthWalking)} and ${count(cap)}
         and e.issue_date <= (select d from last1) and (e.issue_date < (select d from last1) or e.id > (select id from last1))`,
-      sql`(select ${count(take)} - count(*) from walk1)`,
+      sql`(select ${count(take)} - n from walk1_n)`,
     )}),
+    ${counted('walk2')},
     newest as materialized (select e.issue_year as y from search_words e where ${and(where)} order by ${order} limit 1),
     ${sql.join(yearSteps, sql`, `)}
     select * from walk1 where ${found('walk1')} > ${count(cap)}

@@ -116,6 +116,8 @@ describe.each(tiers)('search API ($name tier)', (tier) => {
     const script = await staff.search({ q: 'Nordmann' });
     expect(script.hits[0].snippet).not.toContain('<script>');
     expect(script.hits[0].snippet).toContain('<mark>Nordmann</mark>');
+    // The snippet finds a word however the certificate capitalizes it.
+    expect((await staff.search({ q: 'inspection certificate' })).hits[0].snippet).toContain('<mark>CERTIFICATE</mark>');
   });
 
   it('matches heat numbers by prefix, infix and one typo, and marks the match', async () => {
