@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { excerptHtml, identifierMatches, markIdentifier, stripControl, wordMatcher } from './highlight.js';
+import { excerptHtml, identifierMatches, markIdentifier, stripControl, utf8Window, wordMatcher } from './highlight.js';
 import { decodeCursor, encodeCursor, infixPattern, readQuery } from './query-terms.js';
 
 describe('snippets', () => {
+  it('read a window of bytes cut from the body, dropping characters cut in two at either end', () => {
+    const hex = (s: string | Buffer) => `\\x${Buffer.from(s).toString('hex')}`;
+    expect(utf8Window(hex('Prüfung 3.1'))).toBe('Prüfung 3.1');
+    const bytes = Buffer.from('ü Prüfung €');
+    // "ü" loses its first byte, "€" (three bytes) its last.
+    expect(utf8Window(hex(bytes.subarray(1, bytes.length - 1)))).toBe(' Prüfung ');
+    expect(utf8Window(hex(Buffer.from('😀 x')))).toBe('😀 x');
+    expect(utf8Window(hex(Buffer.from('x 😀').subarray(0, 4)))).toBe('x ');
+    expect(utf8Window(null)).toBeNull();
+    expect(utf8Window('\\x')).toBe('');
+  });
+
   it('escape everything but our own marks', () => {
     const raw = `<img src=x onerror=alert(1)> Duplex & "more"`;
     const none = { before: false, after: false };

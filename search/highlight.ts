@@ -67,6 +67,29 @@ export function excerptHtml(
   return `${html}${escapeHtml(text.slice(at))}`.replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * The text of a window of UTF-8 bytes cut from a body (`excerpt` in postgres-search-sql.ts), as
+ * PostgreSQL sends a bytea ("\\x" and hex): a character cut in two at either end is dropped, not
+ * shown as a replacement character. Null for no window.
+ */
+export function utf8Window(hex: string | null): string | null {
+  if (!hex) return null;
+  const bytes = Buffer.from(hex.startsWith('\\x') ? hex.slice(2) : hex, 'hex');
+  let start = 0;
+  // Continuation bytes (10xxxxxx) before the first whole character.
+  while (start < bytes.length && ((bytes[start] as number) & 0xc0) === 0x80) start++;
+  let end = bytes.length;
+  // The last character: from its lead byte, whole only when all its bytes are in the window.
+  let lead = end - 1;
+  while (lead > start && ((bytes[lead] as number) & 0xc0) === 0x80) lead--;
+  if (lead >= start) {
+    const b = bytes[lead] as number;
+    const length = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    if (lead + length > end) end = lead;
+  }
+  return bytes.toString('utf8', start, end);
+}
+
 /** `label: value` with the part equal to `needle` (case-insensitive) marked, or all of it for a near miss. */
 export function markIdentifier(label: string, value: string, needle: string): string {
   const at = value.toUpperCase().indexOf(needle.toUpperCase());

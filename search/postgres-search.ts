@@ -6,7 +6,7 @@ import { AppError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { countedResult, type FacetColumns, type PageEntry } from './counted-result.js';
 import { gradeInfo } from './grades.js';
-import { excerptHtml, identifierMatches, markIdentifier, wordMatcher } from './highlight.js';
+import { excerptHtml, identifierMatches, markIdentifier, utf8Window, wordMatcher } from './highlight.js';
 import type { SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult, SearchScope } from './port.js';
 import {
   DEFAULT_MATCH_CAP,
@@ -73,7 +73,7 @@ interface HitRow {
   issue_date: string | null;
   published: boolean;
   superseded: boolean;
-  /** A window of the body for the snippet, and where in the body it starts (1: at the start). */
+  /** A window of the body for the snippet (UTF-8 bytes as PostgreSQL sends a bytea, see `utf8Window`), and where in the body it starts (1: at the start). */
   excerpt: string | null;
   excerpt_start: number | null;
 }
@@ -404,9 +404,11 @@ function explain(row: HitRow, { plan, words, grades }: Explainer): { matchedFiel
   const title = row.title?.toLowerCase();
   if (title && terms.words.some((w) => title.includes(w))) fields.add('title');
   if (row.grade_keys?.some((k) => grades.has(k))) fields.add('grade');
-  const body = excerptHtml(row.excerpt, words, {
+  const window = utf8Window(row.excerpt);
+  const body = excerptHtml(window, words, {
     before: (row.excerpt_start ?? 1) > 1,
-    after: (row.excerpt?.length ?? 0) >= EXCERPT_LENGTH,
+    // The window's bytes (2 hex digits each, after "\x") filled: the body goes on after it.
+    after: ((row.excerpt?.length ?? 2) - 2) / 2 >= EXCERPT_LENGTH,
   });
   if (body) {
     fields.add('body');
