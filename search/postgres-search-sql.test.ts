@@ -2,7 +2,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { sqlText } from '../archive/adapters/sql-text.js';
 import type { SearchScope } from './port.js';
-import { matchStatement, type Plan, typoCandidates, WALK } from './postgres-search-sql.js';
+import { matchStatement, type Plan, typoCandidates } from './postgres-search-sql.js';
 import { readQuery } from './query-terms.js';
 
 const dialect = new PgDialect();
@@ -37,7 +37,7 @@ describe('search statements', () => {
 
   it('states the scope in each step of the match (two walks, the newest year, the year steps, all matches) and in the page rows', () => {
     const { sql } = render(matchStatement(plan(customer, 'impact test')));
-    expect(sql.match(/e\.org_id = \$\d+::uuid and e\.customer_id = \$\d+::uuid and e\.published/g)).toHaveLength(5 + WALK.years);
+    expect(sql.match(/e\.org_id = \$\d+::uuid and e\.customer_id = \$\d+::uuid and e\.published/g)).toHaveLength(6);
     expect(sql.match(/from search_words e where e\.org_id = \$\d+::uuid and e\.customer_id = \$\d+::uuid and e\.published/g)).toHaveLength(
       3,
     );

@@ -348,20 +348,21 @@ function newestTextMatches(plan: Plan, columns: (walking: boolean) => SQL, where
   const firstWindow = WALK.first * cap;
   const worthWalking = Math.ceil(firstWindow * WALK.dense);
   const worthYears = Math.ceil(firstWindow * WALK.sparse);
-  const years = Array.from({ length: WALK.years }, (_, i) => `year${i}`);
-  // …and only when the first walk's matches, spread over the days they span, promise the cap in
+  // The years are read only when the first walk's matches, spread over the days they span, promise the cap in
   // that many years with a margin (in a small scope its window spans a year or more, and the
   // years would fall short one after the other before all matches are read anyway).
   const yearsWorthIt = sql`(select n * ${count(365 * WALK.years)} >= ${count(Math.ceil(take * 1.5))} * span from walk1_n)`;
-  // Year by year from the newest issue year of the scope and filters (no match is newer), each
-  // year only while the ones before it hold no more than the cap; their union, newest first, cut
-  // to `cap + 1`, is the newest matches as soon as it holds more than the cap.
-  const yearSteps = years.map(
-    (step, i) =>
-      sql`${sql.raw(step)} as materialized (${indexed(sql`e.issue_year = (select y from newest) - ${count(i)}
-      and ${found('walk1')} between ${count(worthYears)} and ${count(worthWalking - 1)} and ${yearsWorthIt}
-      ${i > 0 ? sql`and ${found(...years.slice(0, i))} <= ${count(cap)}` : sql``}`)}), ${counted(step)}`,
-  );
+  // Year by year from the newest issue year of the scope and filters (no match is newer), newest
+  // first within each year, cut to `cap + 1`: the newest matches as soon as it holds more than
+  // the cap. One nested loop over the years, which the LIMIT stops: a later year is read only
+  // while the ones before it hold no more than the cap (and the plan has one such step to start,
+  // not one per year).
+  const yearSteps = sql`years as materialized (
+      select m.* from generate_series(0, ${count(WALK.years - 1)}) as step(k)
+      cross join lateral (${indexed(sql`e.issue_year = (select y from newest) - step.k`)}) m
+      where ${found('walk1')} between ${count(worthYears)} and ${count(worthWalking - 1)} and ${yearsWorthIt}
+      limit ${count(take)}),
+    ${counted('years')}`;
   return sql`
     with walk1 as materialized (${walk(firstWindow, sql`true`)}),
     walk1_n as materialized (select count(*) as n, greatest(max(m.issue_date) - min(m.issue_date), 1) as span from walk1 m),
@@ -374,15 +375,14 @@ function newestTextMatches(plan: Plan, columns: (walking: boolean) => SQL, where
     )}),
     ${counted('walk2')},
     newest as materialized (select e.issue_year as y from search_words e where ${and(where)} order by ${order} limit 1),
-    ${sql.join(yearSteps, sql`, `)}
+    ${yearSteps}
     select * from walk1 where ${found('walk1')} > ${count(cap)}
     union all
     select * from (select * from walk1 union all select * from walk2) m where ${found('walk1')} <= ${count(cap)} and ${found('walk1', 'walk2')} > ${count(cap)}
     union all
-    (select * from (${sql.raw(years.map((step) => `select * from ${step}`).join(' union all '))}) m
-      where ${found(...years)} > ${count(cap)} order by m.issue_date desc nulls last, m.id limit ${count(take)})
+    select * from years where ${found('years')} > ${count(cap)}
     union all
-    ${indexed(sql`${found('walk1')} <= ${count(cap)} and ${found('walk1', 'walk2')} <= ${count(cap)} and ${found(...years)} <= ${count(cap)}`)}`;
+    ${indexed(sql`${found('walk1')} <= ${count(cap)} and ${found('walk1', 'walk2')} <= ${count(cap)} and ${found('years')} <= ${count(cap)}`)}`;
 }
 
 /**
