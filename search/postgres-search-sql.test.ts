@@ -1,12 +1,12 @@
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
-import { sqlText } from '../archive/adapters/sql-text.js';
+import { type SqlFragment, sqlText, toDrizzle } from '../archive/adapters/sql-text.js';
 import type { SearchScope } from './port.js';
 import { matchStatement, type Plan, typoCandidates } from './postgres-search-sql.js';
 import { readQuery } from './query-terms.js';
 
 const dialect = new PgDialect();
-const render = (s: Parameters<PgDialect['sqlToQuery']>[0]) => dialect.sqlToQuery(s);
+const render = (s: SqlFragment) => dialect.sqlToQuery(toDrizzle(s));
 const customer: SearchScope = { orgId: 'org-1', customerId: 'cust-1', publishedOnly: true, orderId: 'order-1' };
 const plan = (scope: SearchScope, q?: string): Plan => ({
   scope,
@@ -62,7 +62,7 @@ describe('search statements', () => {
     expect(params).toContain('duplex');
   });
 
-  it('render the same through sqlText (the search pool) as through drizzle', () => {
+  it('render the same through sqlText (the search pool) as through drizzle (PGlite)', () => {
     const staff: SearchScope = { orgId: 'org-1', customerId: null, publishedOnly: false };
     const plans: Plan[] = [
       plan(customer, 'impact test'),

@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { type SqlFragment, sql } from '../archive/adapters/sql-text.js';
 import { gradeInfo } from './grades.js';
 import { compactIdentifier } from './highlight.js';
 import type { SearchQuery, SearchScope } from './port.js';
@@ -63,7 +63,7 @@ const list = (values: readonly string[]) =>
  * The entry holds `value` in `field` (exact pass: an infix of the identifiers through the trigram
  * index, confirmed on the field itself), or one within one edit (typo pass: the checked ids).
  */
-function identifierMatch(plan: Plan, field: IdentifierField, value: string): SQL {
+function identifierMatch(plan: Plan, field: IdentifierField, value: string): SqlFragment {
   // Identifiers too short for a typo pass keep matching exactly in it.
   const checked = plan.typo ? plan.typoIds?.get(typoKey(field, value)) : undefined;
   if (checked) {
@@ -80,7 +80,7 @@ function identifierMatch(plan: Plan, field: IdentifierField, value: string): SQL
  * at a hyphen, so "21-4" alone would propose every identifier with a 21 and a 4), then confirmed
  * on the field itself: a heat (or PO) number, not another identifier holding the characters.
  */
-function identifierInfix(field: IdentifierField, value: string): SQL {
+function identifierInfix(field: IdentifierField, value: string): SqlFragment {
   const compact = compactIdentifier(value);
   if (!compact) return sql`false`;
   const typedCompact = compact === value;
@@ -89,7 +89,7 @@ function identifierInfix(field: IdentifierField, value: string): SQL {
   const candidates = typedCompact
     ? sql`${COMPACT_IDENTIFIERS} like ${infixPattern(compact)}`
     : sql`${COMPACT_IDENTIFIERS} like ${infixPattern(compact)} and strpos(e.identifiers, ${value}) > 0`;
-  const holds = (column: SQL) =>
+  const holds = (column: SqlFragment) =>
     typedCompact ? sql`${compactSql(sql`upper(${column})`)} like ${infixPattern(compact)}` : sql`${column} ilike ${infixPattern(value)}`;
   if (field === 'heat') return sql`${candidates} and exists (select 1 from unnest(e.heat_numbers) h where ${holds(sql`h`)})`;
   if (field === 'po') return sql`${candidates} and ${holds(sql`e.po_number`)}`;
@@ -97,12 +97,12 @@ function identifierInfix(field: IdentifierField, value: string): SQL {
 }
 
 /** An identifier without separators, in SQL (as `compactIdentifier`). */
-const compactSql = (value: SQL) => sql`regexp_replace(${value}, '[^[:alnum:] ]', '', 'g')`;
+const compactSql = (value: SqlFragment) => sql`regexp_replace(${value}, '[^[:alnum:] ]', '', 'g')`;
 /** The identifiers without separators (stored: `compactSql` of `identifiers`), as the scoped trigram index holds them. */
 const COMPACT_IDENTIFIERS = sql`e.identifiers_compact`;
 
 /** Entries in scope with an identifier that shares enough trigrams with `value`, closest first. */
-export function typoCandidates(scope: SearchScope, value: string): SQL {
+export function typoCandidates(scope: SearchScope, value: string): SqlFragment {
   return sql`
     select e.id, e.identifiers, e.heat_numbers, e.po_number from search_entries e
     where ${sql.join(scopeConditions(scope), sql` and `)} and ${value} <% e.identifiers
@@ -115,7 +115,7 @@ export function typoCandidates(scope: SearchScope, value: string): SQL {
  * owner, see PostgresSearchIndex.run): the first conditions of every statement, built from the
  * `SearchScope` alone, so no query parameter can widen what a search sees.
  */
-function scopeConditions(scope: SearchScope): SQL[] {
+function scopeConditions(scope: SearchScope): SqlFragment[] {
   const where = [sql`e.org_id = ${scope.orgId}::uuid`];
   if (scope.customerId) where.push(sql`e.customer_id = ${scope.customerId}::uuid`);
   if (scope.customerId || scope.publishedOnly) where.push(sql`e.published`);
@@ -130,9 +130,9 @@ function scopeConditions(scope: SearchScope): SQL[] {
   return where;
 }
 
-function filterConditions(plan: Plan): SQL[] {
+function filterConditions(plan: Plan): SqlFragment[] {
   const { query } = plan;
-  const where: SQL[] = [];
+  const where: SqlFragment[] = [];
   if (query.docClass) where.push(sql`e.doc_class = ${query.docClass}`);
   if (query.certType) where.push(sql`e.cert_type = ${query.certType}`);
   if (query.grade) where.push(sql`e.grade_keys && ${list(gradeInfo(query.grade).keys)}`);
@@ -162,17 +162,17 @@ const tsQuery = (text: string) => sql`(select websearch_to_tsquery('simple', ${t
  * plain query never reads the tsvector. A phrase under a negation cannot be loosened (excluding
  * "a b" is not excluding a and b): such a query tests the tsvector alone.
  */
-function fullTextParts(plan: Plan, text: string, walking = false): { found: SQL; confirmed: SQL | null } {
+function fullTextParts(plan: Plan, text: string, walking = false): { found: SqlFragment; confirmed: SqlFragment | null } {
   const query = tsQuery(text);
   const positional = walking ? onEntry(sql`e.tsv @@ ${query}`) : sql`e.tsv @@ ${query}`;
   if (plan.terms.negated) return { found: positional, confirmed: null };
-  const loosen = (q: SQL) => sql`regexp_replace(${q}::text, '<[0-9]*->|<[0-9]+>', '&', 'g')::tsquery`;
+  const loosen = (q: SqlFragment) => sql`regexp_replace(${q}::text, '<[0-9]*->|<[0-9]+>', '&', 'g')::tsquery`;
   const loosened = sql`(select ${loosen(sql`q`)} from websearch_to_tsquery('simple', ${text}) q)`;
   const unchanged = sql`(select ${loosen(sql`q`)} = q from websearch_to_tsquery('simple', ${text}) q)`;
   return { found: sql`e.words @@ ${loosened}`, confirmed: sql`(${unchanged} or ${positional})` };
 }
 
-function fullText(plan: Plan, text: string, walking = false): SQL {
+function fullText(plan: Plan, text: string, walking = false): SqlFragment {
   const { found, confirmed } = fullTextParts(plan, text, walking);
   return confirmed ? sql`(${found} and ${confirmed})` : found;
 }
@@ -181,13 +181,13 @@ function fullText(plan: Plan, text: string, walking = false): SQL {
  * A condition on the `search_entries` row of the `search_words` row `e` a walk is testing (its
  * positional tsvector, its identifiers): read only for the few walked entries whose words match.
  */
-const onEntry = (condition: SQL) => sql`exists (select 1 from (select * from search_entries where id = e.id) e where ${condition})`;
+const onEntry = (condition: SqlFragment) => sql`exists (select 1 from (select * from search_entries where id = e.id) e where ${condition})`;
 
 /**
  * Full text, or every identifier-like word in the identifiers (and the other words in the text).
  * Walking `search_words`, the identifiers are read from the entry itself, after its words matched.
  */
-function textCondition(plan: Plan, walking = false): SQL | null {
+function textCondition(plan: Plan, walking = false): SqlFragment | null {
   const { terms } = plan;
   if (!terms.text) return null;
   const text = fullText(plan, terms.text, walking);
@@ -219,8 +219,8 @@ function queryGradeKeys(terms: QueryTerms): string[] {
 }
 
 /** The conditions that lift a text match above the body: an identifier or the grade (3), the title (2). */
-function relevanceConditions(terms: QueryTerms, walking: boolean): { strong: SQL | null; title: SQL | null } {
-  const strong: SQL[] = [];
+function relevanceConditions(terms: QueryTerms, walking: boolean): { strong: SqlFragment | null; title: SqlFragment | null } {
+  const strong: SqlFragment[] = [];
   // A walked `search_words` row has no identifiers: its entry's are read (for the cap's rows only).
   for (const id of terms.identifiers) strong.push(walking ? onEntry(identifierInfix('any', id)) : identifierInfix('any', id));
   const grades = queryGradeKeys(terms);
@@ -239,7 +239,7 @@ function relevanceConditions(terms: QueryTerms, walking: boolean): { strong: SQL
  * superseded, then the newest issue date (days since 1900; none or earlier: last), then the id
  * (ascending, in the cursor). The same order as `newestFirst` within a relevance class.
  */
-function sortKey({ terms }: Plan, walking: boolean): SQL {
+function sortKey({ terms }: Plan, walking: boolean): SqlFragment {
   const days = sql`least(greatest(coalesce(e.issue_date - date '1900-01-01' + 1, 0), 0), 999999)`;
   const current = sql`(case when e.superseded then 0 else 1 end)`;
   if (!terms.text) return sql`(${current} * 1000000 + ${days})::bigint`;
@@ -253,7 +253,7 @@ function sortKey({ terms }: Plan, walking: boolean): SQL {
  * for current entries, so a broad text match stops at the cap. (Not offered without a text query:
  * for a rare heat infix the planner would walk that index and test all 60,000 entries.)
  */
-function newestFirst({ query }: Plan): SQL {
+function newestFirst({ query }: Plan): SqlFragment {
   const order = sql`e.issue_date desc nulls last, e.id`;
   return query.includeSuperseded ? sql`e.superseded, ${order}` : order;
 }
@@ -264,7 +264,7 @@ function newestFirst({ query }: Plan): SQL {
  * before it), for the snippet (`utf8Window`, `excerptHtml`), and where it starts (a byte offset,
  * 1: the start of the body): the body is never sent whole.
  */
-function excerpt({ terms }: Plan): { columns: SQL; start: SQL } {
+function excerpt({ terms }: Plan): { columns: SqlFragment; start: SqlFragment } {
   if (!terms.text) return { columns: sql`null::bytea as excerpt, null::int as excerpt_start`, start: sql`` };
   const anchor = [...terms.words].sort((a, b) => b.length - a.length)[0] ?? '';
   const at = (word: string, body = sql`b.body`) => sql`position(convert_to(${word}, 'UTF8') in ${body})`;
@@ -305,7 +305,7 @@ export const EXCERPT_LENGTH = 320;
  */
 export const WALK = { first: 2, second: 12, dense: 0.085, sparse: 0.03, years: 3 } as const;
 
-const and = (conditions: SQL[]) => sql.join(conditions, sql` and `);
+const and = (conditions: SqlFragment[]) => sql.join(conditions, sql` and `);
 
 /**
  * The columns of `search_entries` that ranking and counting a match read (see `sortKey`,
@@ -328,7 +328,7 @@ const RANKED_COLUMNS = sql.raw(`e.id, e.superseded, e.issue_date, e.issue_year, 
  * matches through the GIN index. Every path yields the same entries, the newest `cap + 1`
  * matches; the sort key is computed for those only.
  */
-function newestTextMatches(plan: Plan, columns: (walking: boolean) => SQL, where: SQL[], text: SQL): SQL {
+function newestTextMatches(plan: Plan, columns: (walking: boolean) => SqlFragment, where: SqlFragment[], text: SqlFragment): SqlFragment {
   const cap = plan.matchCap;
   const take = cap + 1;
   const order = newestFirst(plan);
@@ -336,7 +336,7 @@ function newestTextMatches(plan: Plan, columns: (walking: boolean) => SQL, where
   // ORDER BY is written so that no btree provides it (`issue_date + 0`, the same date), or the
   // planner, trusting its estimate, would walk the btree once more, matches apart.
   const unwalkable = sql`${plan.query.includeSuperseded ? sql`e.superseded, ` : sql``}e.issue_date + 0 desc nulls last, e.id`;
-  const indexed = (gate: SQL) =>
+  const indexed = (gate: SqlFragment) =>
     sql`select ${columns(false)} from (select ${RANKED_COLUMNS} from search_entries e where ${and([...where, text])} and ${gate} order by ${unwalkable} limit ${count(take)}) e`;
   // Superseded entries are in no `recent` btree: walking them newest first would sort the scope.
   // A query of identifiers alone (a heat or PO number, or a piece of one), or filtered by a heat or
@@ -346,7 +346,7 @@ function newestTextMatches(plan: Plan, columns: (walking: boolean) => SQL, where
   const identified = (terms.identifiers.length > 0 && !terms.rest) || query.heat?.trim() || query.po?.trim();
   const walkText = textCondition(plan, true);
   if (query.includeSuperseded || identified || !walkText) return indexed(sql`true`);
-  const walk = (window: number, gate: SQL, wanted: SQL = count(take)) => sql`
+  const walk = (window: number, gate: SqlFragment, wanted: SqlFragment = count(take)) => sql`
     select ${columns(true)} from (
       select e.* from (select e.* from search_words e where ${and(where)} and ${gate} order by ${order} limit ${count(window)}) e
       where ${walkText} order by ${order} limit ${wanted}) e`;
@@ -418,7 +418,7 @@ const WARM_SESSION = sql.raw(`(select length(repeat(' ', case when current_setti
  * more to plan, two to three milliseconds, than a heat-number search takes to run), and whether
  * the cap cut anything.
  */
-export function matchStatement(plan: Plan): SQL {
+export function matchStatement(plan: Plan): SqlFragment {
   const text = textCondition(plan);
   const scope = scopeConditions(plan.scope);
   const where = [...scope, ...filterConditions(plan)];
@@ -450,7 +450,7 @@ export function matchStatement(plan: Plan): SQL {
  * The page's rows for display (at most `limit` of them), read by primary key with the explicit
  * scope stated again; only these few rows read their body (a window of it, for the snippet).
  */
-function pageRows(plan: Plan, scope: SQL[]): SQL {
+function pageRows(plan: Plan, scope: SqlFragment[]): SqlFragment {
   const window = excerpt(plan);
   return sql`
     select e.id, e.org_id, e.key, e.document_id, e.revision_no, e.artifact_id, e.customer_id, e.order_id, e.title, e.doc_class,

@@ -1,5 +1,6 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { ReadPool } from '../archive/adapters/database.js';
+import { type SqlFragment, toDrizzle } from '../archive/adapters/sql-text.js';
 import { type Db, queryRows } from '../archive/db.js';
 import { inTenant } from '../archive/tenancy.js';
 import { AppError } from '../core/errors.js';
@@ -173,7 +174,7 @@ export class PostgresSearchIndex implements SearchIndex {
               sql`, `,
             )}, set_config('transaction_read_only', 'on', true)`,
           );
-          return matchOn(tx, asked, (statement) => queryRows<MatchRow>(tx, statement));
+          return matchOn(tx, asked, (statement) => queryRows<MatchRow>(tx, toDrizzle(statement)));
         });
     const rows = parseJson<HitRow[]>(match?.rows);
     for (const row of rows) assertInScope(row, scope);
@@ -206,7 +207,7 @@ function assertInScope(row: HitRow, scope: SearchScope): void {
 }
 
 /** The typo pass when asked for, then the statement. */
-async function matchOn(db: Db, asked: Plan, rows: (statement: SQL) => Promise<MatchRow[]>): Promise<MatchRow | undefined> {
+async function matchOn(db: Db, asked: Plan, rows: (statement: SqlFragment) => Promise<MatchRow[]>): Promise<MatchRow | undefined> {
   const plan = asked.typo ? { ...asked, typoIds: await checkTypos(db, asked) } : asked;
   const [row] = await rows(matchStatement(plan));
   return row;
@@ -235,7 +236,7 @@ async function checkTypos(tx: Db, plan: Plan): Promise<Map<string, string[]>> {
     if (needle.length < MIN_TYPO_LENGTH) continue;
     const rows = await queryRows<{ id: string; identifiers: string; heat_numbers: string[]; po_number: string | null }>(
       tx,
-      typoCandidates(plan.scope, needle),
+      toDrizzle(typoCandidates(plan.scope, needle)),
     );
     const valuesOf = (r: (typeof rows)[number]) =>
       field === 'heat' ? r.heat_numbers : field === 'po' ? [r.po_number ?? ''] : r.identifiers.split(' ');

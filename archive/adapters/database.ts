@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import * as schema from '../schema.js';
 import { lockPgliteDir } from './pglite-lock.js';
-import { sqlText } from './sql-text.js';
+import { type SqlFragment, sqlText } from './sql-text.js';
 
 export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
 
@@ -27,10 +27,10 @@ export interface Database {
 export interface ReadPool {
   db: Db;
   /**
-   * Runs a statement of text, nested `sql` and plain values (see `sqlText`) without drizzle's
-   * renderer, as a prepared statement of its session (prepared once per session and text).
+   * Runs a statement built from `sql` fragments (sql-text.ts) without drizzle, as a prepared
+   * statement of its session (prepared once per session and text).
    */
-  rows<T>(query: SQL): Promise<T[]>;
+  rows<T>(query: SqlFragment): Promise<T[]>;
 }
 
 export interface DatabaseOptions {
@@ -60,7 +60,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       readClients.push(reader);
       return {
         db: drizzle(reader, { schema }) as unknown as Db,
-        async rows<T>(query: SQL) {
+        async rows<T>(query: SqlFragment) {
           const { text, params } = sqlText(query);
           return (await reader.unsafe(text, params as never[], { prepare: true })) as unknown as T[];
         },

@@ -1,4 +1,4 @@
-import { SQL, StringChunk } from 'drizzle-orm';
+import { sql as drizzleSql, type SQL } from 'drizzle-orm';
 
 /** A statement as PostgreSQL receives it: text with `$n` placeholders, and the values. */
 export interface SqlText {
@@ -6,29 +6,79 @@ export interface SqlText {
   params: unknown[];
 }
 
+/** A value a statement sends as a parameter. */
+type Value = string | number | boolean | null;
+
 /**
- * Renders a drizzle `sql` template built from text, nested templates and plain values (the only
- * parts the search statements use) into PostgreSQL text and parameters, exactly as drizzle's
- * dialect does (postgres-search-sql.test.ts compares the two). Drizzle's general renderer merges
- * a copied configuration and a result object per nested template: for a search statement of ~300
- * parts that was 0.5–0.8 ms of CPU and most of the garbage per search, on a hot path where every
- * millisecond queues at 8 concurrent searches on two cores. Anything else (columns, tables,
- * drizzle params) is refused: such a statement goes through `db.execute`.
+ * A piece of a statement written with the `sql` template below: the template's strings and the
+ * values between them, each a plain value (sent as a parameter) or a nested fragment (rendered in
+ * place). The search statements are built from several hundred such pieces per search, on a hot
+ * path where every millisecond queues at 8 concurrent searches on two cores: drizzle's own `sql`
+ * template allocates a chunk object and an array per string and tests every chunk for being a
+ * table (two thirds of a search's garbage and 0.2–0.3 ms of CPU under load, measured in the
+ * search bench); a fragment keeps the template's own strings array (one per call site, shared by
+ * every call) and the values array the call made anyway.
  */
-export function sqlText(query: SQL): SqlText {
-  const out: SqlText = { text: '', params: [] };
-  append(query.queryChunks, out);
-  return out;
+export class SqlFragment {
+  constructor(
+    readonly strings: readonly string[],
+    readonly values: readonly (SqlFragment | Value)[],
+  ) {}
 }
 
-function append(chunks: readonly unknown[], out: SqlText): void {
-  for (const chunk of chunks) {
-    if (chunk instanceof StringChunk) out.text += chunk.value.join('');
-    else if (chunk instanceof SQL) append(chunk.queryChunks, out);
-    else if (chunk === undefined) continue;
-    else if (chunk === null || typeof chunk === 'string' || typeof chunk === 'number' || typeof chunk === 'boolean') {
-      out.params.push(chunk);
-      out.text += `$${out.params.length}`;
-    } else throw new Error(`sqlText renders text, nested sql and plain values only, not ${Object.prototype.toString.call(chunk)}`);
+/** A fragment of text and values: sql`e.org_id = ${orgId}::uuid and ${otherFragment}`. */
+export function sql(strings: TemplateStringsArray, ...values: (SqlFragment | Value)[]): SqlFragment {
+  return new SqlFragment(strings, values);
+}
+
+/** Text written as it is: only for text the code itself produces (numbers, column lists), never for input. */
+sql.raw = (text: string): SqlFragment => new SqlFragment([text], []);
+
+/** The fragments one after another, `separator` between them. */
+sql.join = (parts: readonly SqlFragment[], separator: SqlFragment): SqlFragment => {
+  const values: SqlFragment[] = [];
+  for (const [i, part] of parts.entries()) {
+    if (i > 0) values.push(separator);
+    values.push(part);
   }
+  return new SqlFragment(new Array(values.length + 1).fill(''), values);
+};
+
+/** The text with `$n` placeholders, and the values in their order. */
+export function sqlText(fragment: SqlFragment): SqlText {
+  const text: string[] = [];
+  const params: unknown[] = [];
+  const append = ({ strings, values }: SqlFragment) => {
+    text.push(strings[0] as string);
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      if (value instanceof SqlFragment) append(value);
+      else {
+        params.push(value);
+        text.push(`$${params.length}`);
+      }
+      text.push(strings[i + 1] as string);
+    }
+  };
+  append(fragment);
+  return { text: text.join(''), params };
+}
+
+/**
+ * The same statement as a drizzle `SQL`, for a connection that runs drizzle's statements (PGlite,
+ * a transaction): drizzle renders it to the same text and parameters (sql-text.test.ts).
+ */
+export function toDrizzle(fragment: SqlFragment): SQL {
+  const chunks: SQL[] = [];
+  const append = ({ strings, values }: SqlFragment) => {
+    chunks.push(drizzleSql.raw(strings[0] as string));
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      if (value instanceof SqlFragment) append(value);
+      else chunks.push(drizzleSql`${value}`);
+      chunks.push(drizzleSql.raw(strings[i + 1] as string));
+    }
+  };
+  append(fragment);
+  return drizzleSql.join(chunks);
 }

@@ -14,7 +14,8 @@
  * (DATABASE_URL of a PostgreSQL server where the user may create databases; SEARCH_BENCH_DOCS overrides the count;
  * SEARCH_BENCH_KEEP=1 keeps the database afterwards, for EXPLAIN ANALYZE; SEARCH_BENCH_REUSE=1 measures the
  * queries on a kept database without building it again; SEARCH_BENCH_SESSIONS sets the search pool's size, by
- * default the server's, CPUs + 1.)
+ * default the server's, CPUs + 1; SEARCH_BENCH_ONLY=text measures only the shapes whose name contains the
+ * text, e.g. "staff: full text".)
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -38,6 +39,8 @@ const TARGET_P95_MS = 50;
 /** Search pool sessions: the server's default (`ARKIV_SEARCH_CONCURRENCY`) unless SEARCH_BENCH_SESSIONS says otherwise. */
 const SESSIONS = Number(process.env.SEARCH_BENCH_SESSIONS ?? loadConfig({}).ARKIV_SEARCH_CONCURRENCY);
 const BENCH_DB = 'arkiv_bench_search';
+/** Only the shapes whose name ("staff: full text") contains this text, when iterating on one of them. */
+const ONLY = process.env.SEARCH_BENCH_ONLY ?? '';
 const keepDatabase = process.env.SEARCH_BENCH_KEEP === '1' || process.env.SEARCH_BENCH_REUSE === '1';
 
 const adminUrl = process.env.DATABASE_URL;
@@ -476,6 +479,7 @@ try {
   for (const [scopeName, scope] of scopes) {
     const shapes = queryShapes(heats, random);
     for (const [shapeName, makeQuery] of Object.entries(shapes)) {
+      if (!`${scopeName}: ${shapeName}`.includes(ONLY)) continue;
       for (let i = 0; i < 20; i++) await index.search(scope, makeQuery());
       const jobs = Array.from({ length: QUERIES_PER_SHAPE }, () => {
         const query = makeQuery();
