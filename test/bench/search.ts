@@ -14,7 +14,7 @@
  * (DATABASE_URL of a PostgreSQL server where the user may create databases; SEARCH_BENCH_DOCS overrides the count;
  * SEARCH_BENCH_KEEP=1 keeps the database afterwards, for EXPLAIN ANALYZE; SEARCH_BENCH_REUSE=1 measures the
  * queries on a kept database without building it again; SEARCH_BENCH_SESSIONS sets the search pool's size, by
- * default the server's, CPUs + 1; SEARCH_BENCH_ONLY=text measures only the shapes whose name contains the
+ * default the server's, the CPUs; SEARCH_BENCH_ONLY=text measures only the shapes whose name contains the
  * text, e.g. "staff: full text".)
  */
 import { randomUUID } from 'node:crypto';
