@@ -26,6 +26,18 @@ describe('snippets', () => {
     expect(stripControl('a\u0002b')).toBe('a b');
   });
 
+  it('collapse every run of whitespace (tabs, line breaks, no-break spaces) into one space, trimmed', () => {
+    const words = wordMatcher(['impact', 'test']);
+    expect(excerptHtml(' \tCharpy\r\n impact\u00a0\u00a0test  at -46 °C\n', words, { before: false, after: false })).toBe(
+      'Charpy <mark>impact</mark> <mark>test</mark> at -46 °C',
+    );
+    // The cut fragments are dropped first, then the whitespace around them.
+    expect(excerptHtml('rpy\n\n impact test \t at -4', words, { before: true, after: true })).toBe(
+      '<mark>impact</mark> <mark>test</mark> at -',
+    );
+    expect(excerptHtml('a\u2028impact\ttest', words, { before: false, after: false })).toBe('a <mark>impact</mark> <mark>test</mark>');
+  });
+
   it('mark whole words as the simple configuration splits them, dropping cut fragments', () => {
     const words = wordMatcher(['norsok', 'm-650']);
     expect(excerptHtml('ding to NORSOK M-650, annex', words, { before: true, after: false })).toBe(

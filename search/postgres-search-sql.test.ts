@@ -7,6 +7,11 @@ import { readQuery } from './query-terms.js';
 
 const dialect = new PgDialect();
 const render = (s: SqlFragment) => dialect.sqlToQuery(toDrizzle(s));
+/** Both ways a statement is sent: the search pool's renderer (PostgreSQL) and drizzle's (PGlite, the typo pass). */
+const renderings = (s: SqlFragment) => {
+  const { text, params } = sqlText(s);
+  return [render(s), { sql: text, params }];
+};
 const customer: SearchScope = { orgId: 'org-1', customerId: 'cust-1', publishedOnly: true, orderId: 'order-1' };
 const plan = (scope: SearchScope, q?: string): Plan => ({
   scope,
@@ -24,14 +29,19 @@ describe('search statements', () => {
       matchStatement(plan(customer)),
       typoCandidates(customer, '4A2231'),
     ]) {
-      const { sql, params } = render(statement);
-      const scope = sql.match(
-        /e\.org_id = \$(\d+)::uuid and e\.customer_id = \$(\d+)::uuid and e\.published and e\.order_id = \$(\d+)::uuid/,
-      );
-      expect(scope?.slice(1).map((n) => params[Number(n) - 1])).toEqual(['org-1', 'cust-1', 'order-1']);
-      expect(sql).toMatch(
-        /e\.document_id is null or e\.document_id not in \(\s*select d\.id from documents d where d\.org_id = \$\d+::uuid and d\.export_controlled\)/,
-      );
+      for (const { sql, params } of renderings(statement)) {
+        const scope = sql.match(
+          /e\.org_id = \$(\d+)::uuid and e\.customer_id = \$(\d+)::uuid and e\.published and e\.order_id = \$(\d+)::uuid/,
+        );
+        expect(scope?.slice(1).map((n) => params[Number(n) - 1])).toEqual(['org-1', 'cust-1', 'order-1']);
+        // Every scope placeholder of every step holds the scope's value (numbered in the order written).
+        const valuesOf = (pattern: RegExp) => [...sql.matchAll(pattern)].map((m) => params[Number(m[1]) - 1]);
+        expect(new Set(valuesOf(/org_id = \$(\d+)::uuid/g))).toEqual(new Set(['org-1']));
+        expect(new Set(valuesOf(/e\.customer_id = \$(\d+)::uuid/g))).toEqual(new Set(['cust-1']));
+        expect(sql).toMatch(
+          /e\.document_id is null or e\.document_id not in \(\s*select d\.id from documents d where d\.org_id = \$\d+::uuid and d\.export_controlled\)/,
+        );
+      }
     }
   });
 
@@ -70,9 +80,10 @@ describe('search statements', () => {
       { ...plan(staff), query: { heat: '21-4', po: '4500', grade: 'F51', docClass: 'mtc', issuedFrom: '2020-01-01', limit: 5 } },
       { ...plan(staff, 'duplex'), cursor: { sortKey: 3044000, id: '00000000-0000-0000-0000-000000000001' }, warmSession: true },
     ];
-    for (const p of plans) {
-      const drizzle = render(matchStatement(p));
-      expect(sqlText(matchStatement(p))).toEqual({ text: drizzle.sql, params: drizzle.params });
+    const statements = [...plans.map(matchStatement), typoCandidates(customer, '4A2231'), typoCandidates(staff, '21-43567')];
+    for (const statement of statements) {
+      const drizzle = render(statement);
+      expect(sqlText(statement)).toEqual({ text: drizzle.sql, params: drizzle.params });
     }
   });
 });

@@ -47,11 +47,11 @@ const schema = z
      * Searches PostgreSQL runs at once (the search pool's sessions); more wait their turn in the
      * pool. A search is CPU work on the database server: more at once than it has CPUs only adds
      * context switches (on the bench, 2 CPUs and 8 clients: 9.3 ms of PostgreSQL CPU per search on
-     * 8 sessions, 6.3 on 3; p95 100 → 62 ms). Each session holds at most one more search, sent
-     * behind the running one so that it starts without a round trip (`Database.readPool`). Default:
-     * this machine's CPUs (with that one search waiting on each session, p95 of broad text
-     * searches 40 → 33–39 ms and p99 ~25 % lower than on CPUs + 1, on the bench); the database
-     * server's CPUs when that runs elsewhere.
+     * 8 sessions, 6.3 on 3; p95 100 → 62 ms). Each session holds at most one more search
+     * waiting behind the running one (`Database.readPool`). Default: this machine's CPUs (with
+     * that one search waiting on each session, p95 of broad text searches 40 → 33–39 ms and p99
+     * ~25 % lower than on CPUs + 1, on the bench); set it to the database server's CPUs when that
+     * runs elsewhere.
      */
     ARKIV_SEARCH_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(availableParallelism()),
     MEILI_HOST: z.string().url().optional(),

@@ -57,10 +57,12 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     readPool(name, settings, poolMax) {
       const connection = { ...settings, application_name: `arkiv-${name}`, default_transaction_read_only: true };
       // At most one statement waits on a session behind the running one (postgres.js pipelines up
-      // to 100): the session starts it without a round trip, and the rest wait in the pool's own
-      // queue for whichever session frees first, not behind a long search on a session chosen
-      // when they arrived (search bench, 8 clients: p95 ~10 % and p99 ~25 % lower, same throughput).
-      // (An option postgres.js reads but its types do not declare: passed as a variable.)
+      // to 100 by default): the session starts it without waiting for a round trip, and the rest
+      // wait in the pool's own queue for the first session that frees, instead of queueing behind
+      // long searches on a session chosen when they arrived (search bench, 8 clients: p95 ~10 % and
+      // p99 ~25 % lower, same throughput). An option postgres.js reads but neither documents nor
+      // declares in its types (passed as a variable): should an upgrade drop it, searches get slower,
+      // not wrong.
       const options = { max: poolMax, max_pipeline: 1, onnotice: () => {}, connection };
       const reader = postgres(url, options);
       readClients.push(reader);

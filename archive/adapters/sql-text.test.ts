@@ -1,6 +1,6 @@
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
-import { sql, sqlText, toDrizzle } from './sql-text.js';
+import { type SqlFragment, sql, sqlText, toDrizzle } from './sql-text.js';
 
 const dialect = new PgDialect();
 
@@ -21,6 +21,13 @@ describe('sql fragments', () => {
   it('become the same statement through drizzle (PGlite, transactions)', () => {
     const drizzle = dialect.sqlToQuery(toDrizzle(query));
     expect(sqlText(query)).toEqual({ text: drizzle.sql, params: drizzle.params });
+  });
+
+  it('refuse what is neither a value nor a fragment, should it get past the types', () => {
+    expect(() => sqlText(sql`a = ${undefined as unknown as string}`)).toThrow(/text, numbers, booleans or null, not \[object Undefined\]/);
+    // @ts-expect-error an object of a fragment's shape is not a fragment
+    const lookalike: SqlFragment = { strings: ['x'], values: [] };
+    expect(() => sqlText(sql`a = ${lookalike}`)).toThrow(/not \[object Object\]/);
   });
 
   it('join nothing into nothing, and one part into itself', () => {

@@ -20,10 +20,17 @@ type Value = string | number | boolean | null;
  * every call) and the values array the call made anyway.
  */
 export class SqlFragment {
+  /** A fragment is made by `sql` only: an object of the same shape is not one (and would be sent as a value). */
+  readonly #made = true;
+
   constructor(
     readonly strings: readonly string[],
     readonly values: readonly (SqlFragment | Value)[],
   ) {}
+
+  static is(value: unknown): value is SqlFragment {
+    return typeof value === 'object' && value !== null && #made in value;
+  }
 }
 
 /** A fragment of text and values: sql`e.org_id = ${orgId}::uuid and ${otherFragment}`. */
@@ -52,8 +59,12 @@ export function sqlText(fragment: SqlFragment): SqlText {
     text.push(strings[0] as string);
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
-      if (value instanceof SqlFragment) append(value);
+      if (SqlFragment.is(value)) append(value);
       else {
+        // The types allow nothing else; an `undefined` or an object that got past them fails here, not in the database.
+        if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+          throw new Error(`a statement's values are text, numbers, booleans or null, not ${Object.prototype.toString.call(value)}`);
+        }
         params.push(value);
         text.push(`$${params.length}`);
       }
@@ -65,8 +76,9 @@ export function sqlText(fragment: SqlFragment): SqlText {
 }
 
 /**
- * The same statement as a drizzle `SQL`, for a connection that runs drizzle's statements (PGlite,
- * a transaction): drizzle renders it to the same text and parameters (sql-text.test.ts).
+ * The same statement as a drizzle `SQL`, for a drizzle connection (PGlite's transaction, the typo
+ * pass's candidates on the search pool): drizzle renders it to the same text and parameters
+ * (sql-text.test.ts, postgres-search-sql.test.ts).
  */
 export function toDrizzle(fragment: SqlFragment): SQL {
   const chunks: SQL[] = [];
@@ -74,7 +86,7 @@ export function toDrizzle(fragment: SqlFragment): SQL {
     chunks.push(drizzleSql.raw(strings[0] as string));
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
-      if (value instanceof SqlFragment) append(value);
+      if (SqlFragment.is(value)) append(value);
       else chunks.push(drizzleSql`${value}`);
       chunks.push(drizzleSql.raw(strings[i + 1] as string));
     }
