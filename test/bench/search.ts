@@ -8,7 +8,11 @@
  *     faceted (filters + facets) queries, in a staff scope and in a customer scope (each shape also
  *     from 1 client: the service time without queueing);
  *   - beside them, measured in the same run: bare `SELECT 1` round trips and a plain indexed
- *     `heat_numbers @> ARRAY[…]` lookup at the same concurrency (the floor the figures sit on).
+ *     `heat_numbers @> ARRAY[…]` lookup at the same concurrency (the floor the figures sit on), the
+ *     CPU per query of this process and of the PostgreSQL backends, and before each row the times
+ *     of SHA-256 over 16 MiB and of a million-row sum in PostgreSQL (the machine's speed at that
+ *     moment: a shared virtual machine runs the same code up to twice as slowly while its
+ *     neighbours are busy).
  * Target: p95 under 50 ms. Uses its own database (arkiv_bench_search), created, migrated with
  * Arkiv's migrations and dropped. Run: node --import tsx test/bench/search.ts
  * (DATABASE_URL of a PostgreSQL server where the user may create databases; SEARCH_BENCH_DOCS overrides the count;
@@ -17,7 +21,7 @@
  * default the server's, the CPUs; SEARCH_BENCH_ONLY=text measures only the shapes whose name contains the
  * text, e.g. "staff: full text".)
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
@@ -291,6 +295,35 @@ interface Row {
   avgHits: number;
   /** CPU per query of this process (the adapter, the driver, the bench) and of the PostgreSQL backends, ms. */
   cpu?: { node: number; postgres: number | null };
+  /**
+   * Times of two fixed CPU tasks just before the row, ms: SHA-256 of 16 MiB in this process (as
+   * `openssl dgst -sha256` does it) and summing a million integers in a PostgreSQL backend.
+   */
+  reference?: { sha256: number; postgres: number };
+}
+
+const REFERENCE_DATA = Buffer.alloc(16 * 1024 * 1024, 0x5a);
+/**
+ * The machine's speed just now, each the median of three: SHA-256 of 16 MiB through node:crypto
+ * (OpenSSL, the digest of `openssl dgst -sha256`) and `sum(generate_series(1, 1000000))` in a
+ * PostgreSQL backend. On a shared virtual machine the same code runs up to twice as slowly while
+ * its neighbours are busy (the hypervisor reports almost none of it as stolen time); these
+ * figures beside each row say how fast the machine was for it.
+ */
+async function cpuReference(database: postgres.Sql): Promise<{ sha256: number; postgres: number }> {
+  const median = async (task: () => unknown) => {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      await task();
+      times.push(performance.now() - started);
+    }
+    return times.sort((a, b) => a - b)[1] as number;
+  };
+  return {
+    sha256: await median(() => createHash('sha256').update(REFERENCE_DATA).digest()),
+    postgres: await median(() => database`select sum(g) from generate_series(1, 1000000) g`),
+  };
 }
 
 /**
@@ -311,9 +344,15 @@ function backendCpuMs(pids: readonly number[]): number | null {
 }
 
 /** `measure`, with the CPU both sides spent per query. */
-async function measureWithCpu(name: string, jobs: (() => Promise<number>)[], backendPids: () => Promise<number[]>): Promise<Row> {
+async function measureWithCpu(
+  name: string,
+  jobs: (() => Promise<number>)[],
+  backendPids: () => Promise<number[]>,
+  referenceDatabase: postgres.Sql,
+): Promise<Row> {
   const before = new Map<number, number>();
   for (const pid of await backendPids()) before.set(pid, backendCpuMs([pid]) ?? 0);
+  const reference = await cpuReference(referenceDatabase);
   const node = process.cpuUsage();
   const row = await measure(name, jobs);
   const used = process.cpuUsage(node);
@@ -325,6 +364,7 @@ async function measureWithCpu(name: string, jobs: (() => Promise<number>)[], bac
   return {
     ...row,
     cpu: { node: (used.user + used.system) / 1000 / row.count, postgres: postgresMs === null ? null : postgresMs / row.count },
+    reference,
   };
 }
 
@@ -393,14 +433,15 @@ function queryShapes(heats: string[], rnd: () => number): Record<string, () => S
 const isTargetRow = (r: Row) => !r.name.startsWith('reference') && !r.name.endsWith('1 client');
 
 function print(rows: Row[]): void {
-  const header = `${'shape'.padEnd(52)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'avg total'.padStart(9)} ${'cpu/q node+pg ms'.padStart(17)}`;
+  const header = `${'shape'.padEnd(52)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'avg total'.padStart(9)} ${'cpu/q node+pg ms'.padStart(17)} ${'ref sha|pg ms'.padStart(13)}`;
   console.log(header);
   console.log('-'.repeat(header.length));
   for (const r of rows) {
     const flag = !isTargetRow(r) || r.p95 < TARGET_P95_MS ? '' : '  > target';
     const cpu = r.cpu ? `${r.cpu.node.toFixed(1)} + ${r.cpu.postgres === null ? 'n/a' : r.cpu.postgres.toFixed(1)}` : '';
+    const reference = r.reference ? `${r.reference.sha256.toFixed(0)} | ${r.reference.postgres.toFixed(0)}` : '';
     console.log(
-      `${r.name.padEnd(52)} ${String(r.count).padStart(5)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.avgHits.toFixed(1).padStart(9)} ${cpu.padStart(17)}${flag}`,
+      `${r.name.padEnd(52)} ${String(r.count).padStart(5)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.avgHits.toFixed(1).padStart(9)} ${cpu.padStart(17)} ${reference.padStart(13)}${flag}`,
     );
   }
 }
@@ -485,7 +526,7 @@ try {
       if (!`${scopeName}: ${shapeName}`.includes(ONLY)) continue;
       for (const query of warmUp) await index.search(scope, query);
       const jobs = queries.map((query) => async () => (await index.search(scope, query)).total);
-      rows.push(await measureWithCpu(`${scopeName}: ${shapeName}`, jobs, searchBackendPids));
+      rows.push(await measureWithCpu(`${scopeName}: ${shapeName}`, jobs, searchBackendPids, admin));
       // The same shape from one client: the service time, without queueing for the two CPUs.
       rows.push(await measure(`${scopeName}: ${shapeName}, 1 client`, jobs.slice(0, QUERIES_PER_SHAPE / 4), 1));
     }
