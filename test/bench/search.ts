@@ -14,7 +14,8 @@
  *     moment: a shared virtual machine runs the same code up to twice as slowly while its
  *     neighbours are busy).
  * Target: p95 under 50 ms. Uses its own database (arkiv_bench_search), created, migrated with
- * Arkiv's migrations and dropped. Run: node --import tsx test/bench/search.ts
+ * Arkiv's migrations and dropped. Run: node --max-semi-space-size=2 --import tsx test/bench/search.ts (the
+ * server's V8 flag, bin/arkiv.mjs; `npm run bench search` passes it)
  * (DATABASE_URL of a PostgreSQL server where the user may create databases; SEARCH_BENCH_DOCS overrides the count;
  * SEARCH_BENCH_KEEP=1 keeps the database afterwards, for EXPLAIN ANALYZE; SEARCH_BENCH_REUSE=1 measures the
  * queries on a kept database without building it again; SEARCH_BENCH_SESSIONS sets the search pool's size, by
@@ -43,6 +44,9 @@ const TARGET_P95_MS = 50;
 /** Search pool sessions: the server's default (`ARKIV_SEARCH_CONCURRENCY`) unless SEARCH_BENCH_SESSIONS says otherwise. */
 const SESSIONS = Number(process.env.SEARCH_BENCH_SESSIONS ?? loadConfig({}).ARKIV_SEARCH_CONCURRENCY);
 const BENCH_DB = 'arkiv_bench_search';
+/** The server runs with a small young generation (bin/arkiv.mjs): the bench measures the adapter with the same. */
+const SERVER_FLAG = '--max-semi-space-size=2';
+const SERVER_FLAGS = process.execArgv.includes(SERVER_FLAG);
 /** Only the shapes whose name ("staff: full text") contains this text, when iterating on one of them. */
 const ONLY = process.env.SEARCH_BENCH_ONLY ?? '';
 const keepDatabase = process.env.SEARCH_BENCH_KEEP === '1' || process.env.SEARCH_BENCH_REUSE === '1';
@@ -552,7 +556,7 @@ try {
   }
 
   console.log(
-    `search bench: PostgreSQL ${(await queryRows<{ server_version: string }>(db, sql`show server_version`))[0]?.server_version ?? '?'}, ${cpus().length} CPUs, ${CLIENTS} clients, ${SESSIONS} search sessions`,
+    `search bench: PostgreSQL ${(await queryRows<{ server_version: string }>(db, sql`show server_version`))[0]?.server_version ?? '?'}, ${cpus().length} CPUs, ${CLIENTS} clients, ${SESSIONS} search sessions, ${SERVER_FLAGS ? "the server's V8 flags" : `not the server's V8 flags (${SERVER_FLAG})`}`,
   );
   console.log(
     `corpus: ${docCount} entries (${bodyWords.toFixed(0)} body words avg), ${orgs.length} orgs; generated in ${generateSeconds.toFixed(1)} s`,
