@@ -51,27 +51,40 @@ sql.join = (parts: readonly SqlFragment[], separator: SqlFragment): SqlFragment 
   return new SqlFragment(new Array(values.length + 1).fill(''), values);
 };
 
+/**
+ * Walks a fragment in statement order: its text, and each value where it stands (a nested
+ * fragment walked in place). The one traversal both renderings use, with the one check of what a
+ * value may be.
+ */
+function visit(fragment: SqlFragment, onText: (text: string) => void, onValue: (value: Value) => void): void {
+  const { strings, values } = fragment;
+  onText(strings[0] as string);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (SqlFragment.is(value)) visit(value, onText, onValue);
+    else {
+      // The types allow nothing else; an `undefined` or an object that got past them fails here, not in the database.
+      if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+        throw new Error(`a statement's values are text, numbers, booleans or null, not ${Object.prototype.toString.call(value)}`);
+      }
+      onValue(value);
+    }
+    onText(strings[i + 1] as string);
+  }
+}
+
 /** The text with `$n` placeholders, and the values in their order. */
 export function sqlText(fragment: SqlFragment): SqlText {
   const text: string[] = [];
   const params: unknown[] = [];
-  const append = ({ strings, values }: SqlFragment) => {
-    text.push(strings[0] as string);
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i];
-      if (SqlFragment.is(value)) append(value);
-      else {
-        // The types allow nothing else; an `undefined` or an object that got past them fails here, not in the database.
-        if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-          throw new Error(`a statement's values are text, numbers, booleans or null, not ${Object.prototype.toString.call(value)}`);
-        }
-        params.push(value);
-        text.push(`$${params.length}`);
-      }
-      text.push(strings[i + 1] as string);
-    }
-  };
-  append(fragment);
+  visit(
+    fragment,
+    (piece) => text.push(piece),
+    (value) => {
+      params.push(value);
+      text.push(`$${params.length}`);
+    },
+  );
   return { text: text.join(''), params };
 }
 
@@ -82,15 +95,10 @@ export function sqlText(fragment: SqlFragment): SqlText {
  */
 export function toDrizzle(fragment: SqlFragment): SQL {
   const chunks: SQL[] = [];
-  const append = ({ strings, values }: SqlFragment) => {
-    chunks.push(drizzleSql.raw(strings[0] as string));
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i];
-      if (SqlFragment.is(value)) append(value);
-      else chunks.push(drizzleSql`${value}`);
-      chunks.push(drizzleSql.raw(strings[i + 1] as string));
-    }
-  };
-  append(fragment);
+  visit(
+    fragment,
+    (piece) => chunks.push(drizzleSql.raw(piece)),
+    (value) => chunks.push(drizzleSql`${value}`),
+  );
   return drizzleSql.join(chunks);
 }

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../support/server-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const self = basename(fileURLToPath(import.meta.url));
@@ -20,8 +21,8 @@ const benches = readdirSync(here)
 const failed: string[] = [];
 for (const file of benches) {
   console.log(`\n=== ${file} ===`);
-  // The server's V8 flag (bin/arkiv.mjs): the benches that run its code in process measure it as it runs.
-  const run = spawnSync(process.execPath, ['--max-semi-space-size=2', '--import', 'tsx', join(here, file)], { stdio: 'inherit' });
+  // The server's V8 flags (bin/arkiv.mjs): the benches that run its code in process measure it as it runs.
+  const run = spawnSync(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', join(here, file)], { stdio: 'inherit' });
   if (run.status !== 0) failed.push(`${file} (${run.status ?? run.signal})`);
 }
 if (failed.length > 0) {

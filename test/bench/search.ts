@@ -35,6 +35,7 @@ import { gradeInfo } from '../../search/grades.js';
 import type { SearchDocument, SearchIndex, SearchQuery, SearchScope } from '../../search/port.js';
 import { PostgresSearchIndex, SEARCH_SESSION_SETTINGS } from '../../search/postgres-search.js';
 import { loadConfig } from '../../server/config.js';
+import { SERVER_NODE_FLAGS } from '../support/server-process.js';
 
 const DOCS = Number(process.env.SEARCH_BENCH_DOCS ?? 100_000);
 const BATCH = 500;
@@ -45,8 +46,7 @@ const TARGET_P95_MS = 50;
 const SESSIONS = Number(process.env.SEARCH_BENCH_SESSIONS ?? loadConfig({}).ARKIV_SEARCH_CONCURRENCY);
 const BENCH_DB = 'arkiv_bench_search';
 /** The server runs with a small young generation (bin/arkiv.mjs): the bench measures the adapter with the same. */
-const SERVER_FLAG = '--max-semi-space-size=2';
-const SERVER_FLAGS = process.execArgv.includes(SERVER_FLAG);
+const SERVER_FLAGS = SERVER_NODE_FLAGS.every((flag) => process.execArgv.includes(flag));
 /** Only the shapes whose name ("staff: full text") contains this text, when iterating on one of them. */
 const ONLY = process.env.SEARCH_BENCH_ONLY ?? '';
 const keepDatabase = process.env.SEARCH_BENCH_KEEP === '1' || process.env.SEARCH_BENCH_REUSE === '1';
@@ -556,7 +556,7 @@ try {
   }
 
   console.log(
-    `search bench: PostgreSQL ${(await queryRows<{ server_version: string }>(db, sql`show server_version`))[0]?.server_version ?? '?'}, ${cpus().length} CPUs, ${CLIENTS} clients, ${SESSIONS} search sessions, ${SERVER_FLAGS ? "the server's V8 flags" : `not the server's V8 flags (${SERVER_FLAG})`}`,
+    `search bench: PostgreSQL ${(await queryRows<{ server_version: string }>(db, sql`show server_version`))[0]?.server_version ?? '?'}, ${cpus().length} CPUs, ${CLIENTS} clients, ${SESSIONS} search sessions, ${SERVER_FLAGS ? "the server's V8 flags" : `not the server's V8 flags (${SERVER_NODE_FLAGS.join(' ')})`}`,
   );
   console.log(
     `corpus: ${docCount} entries (${bodyWords.toFixed(0)} body words avg), ${orgs.length} orgs; generated in ${generateSeconds.toFixed(1)} s`,

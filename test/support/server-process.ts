@@ -21,8 +21,8 @@ const bin = join(repoRoot, 'bin', 'arkiv.mjs');
 
 export type ServerEnv = Record<string, string>;
 
-/** The flags `npm start` and the bin's shebang run with (see bin/arkiv.mjs). */
-const nodeFlags = ['--max-semi-space-size=2'];
+/** The flags `npm start` and the bin's shebang run with (see bin/arkiv.mjs); benches that run server code in process use them too. */
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
 
 /** Servers still running when the test process exits (a crashed or interrupted run) go with it. */
 const live = new Set<ChildProcess>();
@@ -54,7 +54,7 @@ export interface ServerProcess {
 
 /** Starts `node bin/arkiv.mjs serve` on a free port and resolves once /readyz answers 200. */
 export async function startServerProcess(env: ServerEnv, options: { readyTimeoutMs?: number } = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeFlags, bin, 'serve'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, bin, 'serve'], {
     cwd: repoRoot,
     env: childEnv({ HOST: '127.0.0.1', PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -178,7 +178,7 @@ export interface CliResult {
 
 /** Runs `node bin/arkiv.mjs ...args` to completion. */
 export async function runCli(env: ServerEnv, args: string[]): Promise<CliResult> {
-  const child = spawn(process.execPath, [...nodeFlags, bin, ...args], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, bin, ...args], {
     cwd: repoRoot,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
