@@ -209,8 +209,16 @@ function assertInScope(row: HitRow, scope: SearchScope): void {
 /** The typo pass when asked for, then the statement. */
 async function matchOn(db: Db, asked: Plan, rows: (statement: SqlFragment) => Promise<MatchRow[]>): Promise<MatchRow | undefined> {
   const plan = asked.typo ? { ...asked, typoIds: await checkTypos(db, asked) } : asked;
-  const [row] = await rows(matchStatement(plan));
+  const [row] = await send(plan, rows);
   return row;
+}
+
+/**
+ * The statement built and handed to `rows` in one synchronous step, so that no awaiting frame
+ * holds its fragments (see `ReadPool.rows`): only the pending result is awaited.
+ */
+function send(plan: Plan, rows: (statement: SqlFragment) => Promise<MatchRow[]>): Promise<MatchRow[]> {
+  return rows(matchStatement(plan));
 }
 
 interface MatchRow {

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import * as schema from '../schema.js';
 import { lockPgliteDir } from './pglite-lock.js';
-import { type SqlFragment, sqlText } from './sql-text.js';
+import { type SqlFragment, StatementTexts, sqlText } from './sql-text.js';
 
 export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
 
@@ -66,11 +66,16 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       const options = { max: poolMax, max_pipeline: 1, onnotice: () => {}, connection };
       const reader = postgres(url, options);
       readClients.push(reader);
+      const texts = new StatementTexts();
       return {
         db: drizzle(reader, { schema }) as unknown as Db,
-        async rows<T>(query: SqlFragment) {
+        // Not async: the fragments are rendered and dropped before anything waits. An async
+        // function would keep its argument, the whole tree of fragments (~1,000 objects for a
+        // text search), alive while the statement waits in the pool's queue, long enough to
+        // outlive two young-generation collections and be copied into the old generation.
+        rows<T>(query: SqlFragment) {
           const { text, params } = sqlText(query);
-          return (await reader.unsafe(text, params as never[], { prepare: true })) as unknown as T[];
+          return reader.unsafe(texts.shared(text), params as never[], { prepare: true }) as unknown as Promise<T[]>;
         },
       };
     },

@@ -1,6 +1,6 @@
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
-import { type SqlFragment, sql, sqlText, toDrizzle } from './sql-text.js';
+import { type SqlFragment, StatementTexts, sql, sqlText, toDrizzle } from './sql-text.js';
 
 const dialect = new PgDialect();
 
@@ -33,5 +33,28 @@ describe('sql fragments', () => {
   it('join nothing into nothing, and one part into itself', () => {
     expect(sqlText(sql.join([], sql`, `))).toEqual({ text: '', params: [] });
     expect(sqlText(sql.join([sql`a = ${1}`], sql`, `))).toEqual({ text: 'a = $1', params: [1] });
+  });
+});
+
+describe('statement texts', () => {
+  // Built the way sqlText builds them: equal text, a different string each time.
+  const text = (n: number) => ['select ', String(n), ' from t'].join('');
+
+  it('give every statement of the same text the one string kept', () => {
+    const texts = new StatementTexts();
+    const first = texts.shared(text(1));
+    const again = text(1);
+    expect(texts.shared(again)).toBe(first);
+    expect(texts.shared(text(2))).toBe('select 2 from t');
+  });
+
+  it('keep at most their limit, then start over', () => {
+    const texts = new StatementTexts(2);
+    texts.shared(text(1));
+    texts.shared(text(2));
+    const third = text(3);
+    expect(texts.shared(third)).toBe(third);
+    expect(texts.shared(text(3))).toBe(third);
+    expect(texts.shared('select 1 from t')).toBe('select 1 from t');
   });
 });

@@ -102,3 +102,23 @@ export function toDrizzle(fragment: SqlFragment): SQL {
   );
   return drizzleSql.join(chunks);
 }
+
+/**
+ * One string per distinct statement text, kept: a waiting statement holds the long-lived copy
+ * (in the old generation) rather than its own (~9 kB for a text search), which would otherwise
+ * be copied by every young-generation collection while it waits in the pool's queue. The texts
+ * are few (one per statement shape: values are parameters); past `limit` the set starts over.
+ */
+export class StatementTexts {
+  readonly #texts = new Map<string, string>();
+
+  constructor(private readonly limit = 1000) {}
+
+  shared(text: string): string {
+    const known = this.#texts.get(text);
+    if (known !== undefined) return known;
+    if (this.#texts.size >= this.limit) this.#texts.clear();
+    this.#texts.set(text, text);
+    return text;
+  }
+}
