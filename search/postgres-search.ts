@@ -206,8 +206,11 @@ function assertInScope(row: HitRow, scope: SearchScope): void {
   if (!inScope) throw new AppError('internal_error', 'a search returned an entry outside its scope');
 }
 
+/** Runs a match statement on the search pool (PostgreSQL) or in a read-only transaction (PGlite). */
+type RunStatement = (statement: SqlFragment) => Promise<MatchRow[]>;
+
 /** The typo pass when asked for, then the statement. */
-async function matchOn(db: Db, asked: Plan, rows: (statement: SqlFragment) => Promise<MatchRow[]>): Promise<MatchRow | undefined> {
+async function matchOn(db: Db, asked: Plan, rows: RunStatement): Promise<MatchRow | undefined> {
   const plan = asked.typo ? { ...asked, typoIds: await checkTypos(db, asked) } : asked;
   const [row] = await send(plan, rows);
   return row;
@@ -217,7 +220,7 @@ async function matchOn(db: Db, asked: Plan, rows: (statement: SqlFragment) => Pr
  * The statement built and handed to `rows` in one synchronous step, so that no awaiting frame
  * holds its fragments (see `ReadPool.rows`): only the pending result is awaited.
  */
-function send(plan: Plan, rows: (statement: SqlFragment) => Promise<MatchRow[]>): Promise<MatchRow[]> {
+function send(plan: Plan, rows: RunStatement): Promise<MatchRow[]> {
   return rows(matchStatement(plan));
 }
 

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../support/server-process.js';
+import { repoRoot, SERVER_NODE_FLAGS } from '../support/server-process.js';
 import { longCertificatePdf } from './long-certificate-pdf.js';
 
 const MiB = 1024 ** 2;
@@ -39,7 +39,7 @@ function peakRss(pid: number): number {
  * sample before exit is the peak up to the final few milliseconds (which only print and exit).
  */
 async function extractMeasured(args: string[]) {
-  const child = spawn(process.execPath, ['--max-semi-space-size=2', join(repoRoot, 'bin', 'arkiv.mjs'), 'extract', ...args], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(repoRoot, 'bin', 'arkiv.mjs'), 'extract', ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
